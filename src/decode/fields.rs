@@ -1,0 +1,156 @@
+//! Canonical field names and the `--map` renaming of foreign columns onto them.
+
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Ts,
+    Kind,
+    Creator,
+    User,
+    Nickname,
+    Item,
+    Qty,
+    Diamonds,
+    Amount,
+    Currency,
+    OrderId,
+    Status,
+    EventId,
+}
+
+pub const FIELD_COUNT: usize = 13;
+
+impl Field {
+    pub const ALL: [Field; FIELD_COUNT] = [
+        Field::Ts,
+        Field::Kind,
+        Field::Creator,
+        Field::User,
+        Field::Nickname,
+        Field::Item,
+        Field::Qty,
+        Field::Diamonds,
+        Field::Amount,
+        Field::Currency,
+        Field::OrderId,
+        Field::Status,
+        Field::EventId,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Ts => "ts",
+            Field::Kind => "kind",
+            Field::Creator => "creator",
+            Field::User => "user",
+            Field::Nickname => "nickname",
+            Field::Item => "item",
+            Field::Qty => "qty",
+            Field::Diamonds => "diamonds",
+            Field::Amount => "amount",
+            Field::Currency => "currency",
+            Field::OrderId => "order_id",
+            Field::Status => "status",
+            Field::EventId => "event_id",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Field> {
+        let s = s.trim();
+        Field::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+    }
+}
+
+/// Where each canonical field is read from: its own name unless `--map` says otherwise.
+/// A constant kind (`--kind order`) fills `kind` when the input has none.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMap {
+    renamed: HashMap<Field, String>,
+    pub constant_kind: Option<String>,
+}
+
+impl FieldMap {
+    /// Parse `ts=created_at,user=customer_id` (comma separated `field=source`).
+    pub fn parse(spec: &str) -> Result<FieldMap, String> {
+        let mut map = FieldMap::default();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (f, src) = part
+                .split_once('=')
+                .ok_or_else(|| format!("--map entry {part:?} is not field=source"))?;
+            let field = Field::parse(f).ok_or_else(|| {
+                let names: Vec<_> = Field::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "--map: unknown field {f:?}; fields are {}",
+                    names.join(", ")
+                )
+            })?;
+            let src = src.trim();
+            if src.is_empty() {
+                return Err(format!("--map entry {part:?} has an empty source name"));
+            }
+            map.renamed.insert(field, src.to_string());
+        }
+        Ok(map)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.renamed.is_empty() && self.constant_kind.is_none()
+    }
+
+    /// The column or key (dotted path for nested JSON) a field is read from.
+    pub fn source_of(&self, f: Field) -> &str {
+        self.renamed.get(&f).map(String::as_str).unwrap_or(f.name())
+    }
+
+    /// Which field a CSV column header feeds, if any.
+    pub fn field_for_header(&self, header: &str) -> Option<Field> {
+        let h = header.trim();
+        if let Some((f, _)) = self
+            .renamed
+            .iter()
+            .find(|(_, src)| src.eq_ignore_ascii_case(h))
+        {
+            return Some(*f);
+        }
+        Field::parse(h).filter(|f| !self.renamed.contains_key(f))
+    }
+}
+
+/// The raw text of each canonical field for one record.
+#[derive(Debug, Default)]
+pub struct RawFields {
+    vals: [Option<String>; FIELD_COUNT],
+}
+
+impl RawFields {
+    pub fn set(&mut self, f: Field, v: String) {
+        self.vals[f as usize] = Some(v);
+    }
+
+    /// Non-blank value of a field.
+    pub fn get(&self, f: Field) -> Option<&str> {
+        self.vals[f as usize]
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_renames_and_hides_the_original_name() {
+        let m = FieldMap::parse("ts=created_at, user=customer_id,amount=total").unwrap();
+        assert_eq!(m.field_for_header("created_at"), Some(Field::Ts));
+        assert_eq!(m.field_for_header("ts"), None);
+        assert_eq!(m.field_for_header("Currency"), Some(Field::Currency));
+        assert_eq!(m.source_of(Field::Amount), "total");
+        assert!(FieldMap::parse("when=x").unwrap_err().contains("unknown field"));
+        assert!(FieldMap::parse("ts").is_err());
+    }
+}

@@ -1,0 +1,81 @@
+//! NDJSON decoding: canonical objects (keys named like the CSV columns, or
+//! renamed with `--map`), else the real-feed adapters.
+
+use super::canonical::{Record, build_event};
+use super::fields::{Field, RawFields};
+use super::{DecodeOptions, Decoded, Item, adapters};
+use serde_json::Value;
+
+pub fn decode_line(
+    line: &str,
+    line_no: u64,
+    opts: &DecodeOptions,
+    adapters: &mut adapters::AdapterState,
+    out: &mut Vec<Item>,
+) {
+    let reject = |out: &mut Vec<Item>, reason: String| {
+        out.push(Item {
+            line: line_no,
+            what: Decoded::Rejected(reason),
+        })
+    };
+    let value: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => return reject(out, format!("bad JSON: {e}")),
+    };
+    let Value::Object(obj) = &value else {
+        return reject(out, "JSON line is not an object".into());
+    };
+    if !opts.map.is_empty() || obj.contains_key("kind") {
+        let raw = raw_fields(&value, opts);
+        let what = match build_event(&raw, opts.map.constant_kind.as_deref()) {
+            Ok(Record::Event(e)) => Decoded::Event(e),
+            Ok(Record::Skipped(k)) => Decoded::Skipped(k),
+            Err(reason) => Decoded::Rejected(reason),
+        };
+        out.push(Item {
+            line: line_no,
+            what,
+        });
+        return;
+    }
+    if let Err(reason) = adapters.decode(&value, line_no, out) {
+        reject(out, reason);
+    }
+}
+
+fn raw_fields(v: &Value, opts: &DecodeOptions) -> RawFields {
+    let mut raw = RawFields::default();
+    for f in Field::ALL {
+        if let Some(s) = lookup(v, opts.map.source_of(f)).and_then(scalar_text) {
+            raw.set(f, s);
+        }
+    }
+    raw
+}
+
+/// A key, or a dotted path into nested objects (`payment.total_amount`).
+pub fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    if let Some(found) = v.get(path) {
+        return Some(found);
+    }
+    let mut cur = v;
+    for part in path.split('.') {
+        cur = match cur {
+            Value::Object(m) => m.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Strings, numbers and booleans as text; null, arrays and objects as absent.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,150 @@
+//! Parsing of single field values: timestamps, integers and decimal money.
+
+use crate::model::{MONEY_SCALE, TsMs};
+use chrono::DateTime;
+
+/// Epoch values above this are milliseconds, below it seconds (10^11 s is the year 5138).
+const MS_THRESHOLD: i64 = 100_000_000_000;
+
+/// RFC 3339 with an offset, or integer/decimal Unix epoch seconds or milliseconds.
+pub fn parse_ts(s: &str) -> Result<TsMs, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("missing ts".into());
+    }
+    if let Ok(n) = s.parse::<i64>() {
+        return Ok(epoch_to_ms(n));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if let Ok(f) = s.parse::<f64>() {
+            if f.is_finite() && f >= 0.0 {
+                let ms = if f > MS_THRESHOLD as f64 { f } else { f * 1000.0 };
+                return Ok(ms.round() as i64);
+            }
+        }
+    }
+    match DateTime::parse_from_rfc3339(s) {
+        Ok(dt) => Ok(dt.timestamp_millis()),
+        Err(e) => Err(format!("bad ts {:?}: {e}", clip(s))),
+    }
+}
+
+pub fn epoch_to_ms(n: i64) -> TsMs {
+    if n.abs() > MS_THRESHOLD {
+        n
+    } else {
+        n.saturating_mul(1000)
+    }
+}
+
+/// A non-negative integer count such as `qty` or `diamonds`.
+pub fn parse_count(name: &str, s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        if n < 0 {
+            return Err(format!("negative {name} {n}"));
+        }
+        return Ok(n);
+    }
+    // JSON emitters sometimes write integral values as 3.0
+    if let Ok(f) = t.parse::<f64>() {
+        if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 9.0e15 {
+            return Ok(f as i64);
+        }
+    }
+    Err(format!("non-numeric {name} {:?}", clip(t)))
+}
+
+/// A decimal amount such as `21.58` or `-3` into `MONEY_SCALE` units, exactly.
+pub fn parse_amount(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    let bad = || format!("non-numeric amount {:?}", clip(t));
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (whole, frac) = match digits.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (digits, ""),
+    };
+    if (whole.is_empty() && frac.is_empty())
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let frac_trimmed = frac.trim_end_matches('0');
+    if frac_trimmed.len() > 4 {
+        return Err(format!(
+            "amount {:?} has more than 4 decimal places",
+            clip(t)
+        ));
+    }
+    let w: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let mut f: i64 = 0;
+    for (i, b) in frac_trimmed.bytes().enumerate() {
+        f += i64::from(b - b'0') * 10_i64.pow(3 - i as u32);
+    }
+    let v = w
+        .checked_mul(MONEY_SCALE)
+        .and_then(|x| x.checked_add(f))
+        .ok_or_else(|| format!("amount {:?} too large", clip(t)))?;
+    Ok(if neg { -v } else { v })
+}
+
+/// Keep error messages short when a field is huge.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let mut c: String = s.chars().take(MAX).collect();
+        c.push('…');
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_ts("2026-11-23T20:15:03.120Z"), Ok(1_795_464_903_120));
+        assert_eq!(parse_ts("2026-11-23T21:15:03.120+01:00"), Ok(1_795_464_903_120));
+        assert_eq!(parse_ts("1795464903"), Ok(1_795_464_903_000));
+        assert_eq!(parse_ts("1795464903120"), Ok(1_795_464_903_120));
+        assert_eq!(parse_ts("1795464903.12"), Ok(1_795_464_903_120));
+        assert!(parse_ts("yesterday").unwrap_err().contains("bad ts"));
+        assert!(parse_ts("2026-11-23 20:15:03").is_err());
+        assert!(parse_ts("").is_err());
+    }
+
+    #[test]
+    fn amounts_are_exact() {
+        assert_eq!(parse_amount("21.58"), Ok(215_800));
+        assert_eq!(parse_amount("0.1"), Ok(1_000));
+        assert_eq!(parse_amount(".5"), Ok(5_000));
+        assert_eq!(parse_amount("-3"), Ok(-30_000));
+        assert_eq!(parse_amount("1.23450"), Ok(12_345));
+        assert!(parse_amount("1.23456").is_err());
+        assert!(parse_amount("12,50").is_err());
+        assert!(parse_amount("").is_err());
+        assert!(parse_amount("-").is_err());
+        assert!(parse_amount("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count("qty", " 7 "), Ok(7));
+        assert_eq!(parse_count("qty", "3.0"), Ok(3));
+        assert!(parse_count("qty", "-1").is_err());
+        assert!(parse_count("qty", "2.5").is_err());
+        assert!(parse_count("qty", "many").unwrap_err().contains("non-numeric qty"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Canonical CSV/NDJSON writing of events (simulator output, exports).

@@ -1,0 +1,491 @@
+//! Pure aggregation of decoded events. No UI crate is imported here: the
+//! headless report and the dashboard read the same `Engine`.
+
+pub mod intern;
+pub mod orders;
+pub mod series;
+pub mod snapshot;
+pub mod stats;
+
+use crate::model::{Currency, Event, Kind, OrderStatus, TsMs};
+use intern::Interner;
+use orders::{Contribution, OrderState, RowUpdate};
+use series::{Bucket, Series};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+pub use snapshot::{Scope, Snapshot};
+
+/// The longest window; events older than this behind `now` are late.
+pub const HORIZON_SECS: i64 = 3_600;
+const TICKER_LEN: usize = 200;
+const REJECTS_KEPT: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub attribution_window_ms: i64,
+    pub big_gift: i64,
+    /// What viewers pay per coin (a connector's diamond count is a coin price).
+    pub usd_per_coin: f64,
+    /// What creators receive per coin of gifts.
+    pub creator_usd_per_coin: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            attribution_window_ms: 30 * 60 * 1000,
+            big_gift: 1000,
+            usd_per_coin: 0.0133,
+            creator_usd_per_coin: 0.0025,
+        }
+    }
+}
+
+/// Money per currency: net (current status paid) and gross (ever paid).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Gmv {
+    pub net: i64,
+    pub gross: i64,
+    /// Sum of squared net order amounts (in units), for revenue bands.
+    pub net_sq: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bkt {
+    pub events: u64,
+    pub gift_rows: u64,
+    pub gifts_sent: i64,
+    pub diamonds: i64,
+    pub joins: u64,
+    pub likes: i64,
+    pub follows: u64,
+    pub shares: u64,
+    pub viewers_peak: i64,
+    pub paid: i64,
+    pub gross_paid: i64,
+    pub units: i64,
+    pub pending: i64,
+    pub cancelled: i64,
+    pub refunded: i64,
+    pub gmv_unknown: i64,
+    pub gmv: BTreeMap<Currency, Gmv>,
+}
+
+impl Bucket for Bkt {
+    fn add(&mut self, o: &Self) {
+        self.events += o.events;
+        self.gift_rows += o.gift_rows;
+        self.gifts_sent += o.gifts_sent;
+        self.diamonds += o.diamonds;
+        self.joins += o.joins;
+        self.likes += o.likes;
+        self.follows += o.follows;
+        self.shares += o.shares;
+        self.viewers_peak = self.viewers_peak.max(o.viewers_peak);
+        self.paid += o.paid;
+        self.gross_paid += o.gross_paid;
+        self.units += o.units;
+        self.pending += o.pending;
+        self.cancelled += o.cancelled;
+        self.refunded += o.refunded;
+        self.gmv_unknown += o.gmv_unknown;
+        for (c, g) in &o.gmv {
+            let e = self.gmv.entry(*c).or_default();
+            e.net += g.net;
+            e.gross += g.gross;
+            e.net_sq += g.net_sq;
+        }
+    }
+}
+
+/// Gift sums for one creator or one gift name.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GiftBkt {
+    pub gifts_sent: i64,
+    pub diamonds: i64,
+}
+
+impl Bucket for GiftBkt {
+    fn add(&mut self, o: &Self) {
+        self.gifts_sent += o.gifts_sent;
+        self.diamonds += o.diamonds;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GiftMark {
+    pub ts: TsMs,
+    pub creator: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserState {
+    pub last_seen: TsMs,
+    /// Creators this user had events with, and when last.
+    pub seen: Vec<(u32, TsMs)>,
+    /// Every gift of the user, sorted by time: conversion needs to know
+    /// whether some gift precedes a payment by at most the window.
+    pub gifts: Vec<GiftMark>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Keyed {
+    pub all: GiftBkt,
+    pub recent: Series<GiftBkt>,
+}
+
+impl Keyed {
+    /// Pruned when touched: a creator's ring never holds more than the horizon.
+    fn add(&mut self, ts: TsMs, g: &GiftBkt, ring: bool, min_sec: i64) {
+        self.all.add(g);
+        if ring {
+            self.recent.prune(min_sec);
+            self.recent.at(sec(ts)).add(g);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotableKind {
+    BigGift,
+    Paid,
+    Cancelled,
+    Refunded,
+}
+
+/// A line for the ticker of notable events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notable {
+    pub ts: TsMs,
+    pub kind: NotableKind,
+    pub creator: String,
+    pub user: String,
+    pub what: String,
+    pub diamonds: i64,
+    pub amount: Option<(i64, Currency)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reject {
+    pub source: String,
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counters {
+    pub by_kind: [u64; 7],
+    pub skipped: u64,
+    pub errors: u64,
+    pub duplicates: u64,
+    pub late: u64,
+    pub streaks_timed_out: u64,
+    /// Every accepted event, for the events/s figure.
+    pub accepted: u64,
+}
+
+pub struct Engine {
+    pub cfg: Config,
+    pub now: Option<TsMs>,
+    pub first: Option<TsMs>,
+    seq: u64,
+    pub counters: Counters,
+    pub all: Bkt,
+    pub recent: Series<Bkt>,
+    pub users: Interner<UserState>,
+    pub creators: Interner<Keyed>,
+    pub gift_items: Interner<Keyed>,
+    pub products: Interner<()>,
+    pub orders: Interner<OrderState>,
+    seen_ids: HashSet<String>,
+    pub viewers_now: Option<i64>,
+    pub ticker: VecDeque<Notable>,
+    pub rejects: VecDeque<Reject>,
+    /// Bumped on every change, so views can tell whether to redraw.
+    pub generation: u64,
+}
+
+impl Engine {
+    pub fn new(cfg: Config) -> Engine {
+        Engine {
+            cfg,
+            now: None,
+            first: None,
+            seq: 0,
+            counters: Counters::default(),
+            all: Bkt::default(),
+            recent: Series::default(),
+            users: Interner::default(),
+            creators: Interner::default(),
+            gift_items: Interner::default(),
+            products: Interner::default(),
+            orders: Interner::default(),
+            seen_ids: HashSet::new(),
+            viewers_now: None,
+            ticker: VecDeque::new(),
+            rejects: VecDeque::new(),
+            generation: 0,
+        }
+    }
+
+    pub fn skipped(&mut self) {
+        self.counters.skipped += 1;
+        self.generation += 1;
+    }
+
+    pub fn reject(&mut self, source: &str, line: u64, reason: String) {
+        self.counters.errors += 1;
+        self.generation += 1;
+        if self.rejects.len() == REJECTS_KEPT {
+            self.rejects.pop_front();
+        }
+        self.rejects.push_back(Reject {
+            source: source.to_string(),
+            line,
+            reason,
+        });
+    }
+
+    /// The oldest second the rings keep.
+    fn min_sec(&self) -> i64 {
+        self.now.map_or(i64::MIN, |n| sec(n) - HORIZON_SECS + 1)
+    }
+
+    fn in_horizon(&self, ts: TsMs) -> bool {
+        match self.now {
+            Some(now) => sec(ts) > sec(now) - HORIZON_SECS,
+            None => true,
+        }
+    }
+
+    pub fn ingest(&mut self, ev: Event) {
+        if let Some(id) = &ev.event_id {
+            if !self.seen_ids.insert(id.clone()) {
+                self.counters.duplicates += 1;
+                self.generation += 1;
+                return;
+            }
+        }
+        self.generation += 1;
+        self.seq += 1;
+        self.counters.by_kind[ev.kind.index()] += 1;
+        self.counters.accepted += 1;
+        if ev.streak_timed_out {
+            self.counters.streaks_timed_out += 1;
+        }
+        let advanced = self.now.is_none_or(|n| sec(ev.ts) > sec(n));
+        self.now = Some(self.now.map_or(ev.ts, |n| n.max(ev.ts)));
+        self.first = Some(self.first.map_or(ev.ts, |f| f.min(ev.ts)));
+        if advanced {
+            self.recent.prune(self.min_sec());
+        }
+        let ring = self.in_horizon(ev.ts);
+        if !ring {
+            self.counters.late += 1;
+        }
+        let creator_id = ev.creator.as_deref().map(|c| self.creators.entry(c).0);
+        let user = ev.user.as_deref().map(|u| {
+            let (id, st) = self.users.entry(u);
+            st.last_seen = st.last_seen.max(ev.ts);
+            if let Some(c) = creator_id {
+                match st.seen.iter_mut().find(|(k, _)| *k == c) {
+                    Some((_, t)) => *t = (*t).max(ev.ts),
+                    None => st.seen.push((c, ev.ts)),
+                }
+            }
+            id
+        });
+        let mut b = Bkt {
+            events: 1,
+            ..Bkt::default()
+        };
+        match ev.kind {
+            Kind::Gift => self.gift(&ev, user, ring, &mut b),
+            Kind::Order => self.order(&ev, user, ring),
+            Kind::Join => b.joins = 1,
+            Kind::Like => b.likes = ev.qty,
+            Kind::Follow => b.follows = 1,
+            Kind::Share => b.shares = 1,
+            Kind::Viewers => {
+                b.viewers_peak = ev.qty;
+                if Some(ev.ts) == self.now {
+                    self.viewers_now = Some(ev.qty);
+                }
+            }
+        }
+        self.all.add(&b);
+        if ring {
+            self.recent.at(sec(ev.ts)).add(&b);
+        }
+    }
+
+    fn gift(&mut self, ev: &Event, user: Option<u32>, ring: bool, b: &mut Bkt) {
+        b.gift_rows = 1;
+        b.gifts_sent = ev.qty;
+        b.diamonds = ev.diamonds;
+        let g = GiftBkt {
+            gifts_sent: ev.qty,
+            diamonds: ev.diamonds,
+        };
+        let min = self.min_sec();
+        let creator_name = ev.creator.as_deref().unwrap_or("unknown");
+        let (creator, c) = self.creators.entry(creator_name);
+        c.add(ev.ts, &g, ring, min);
+        let item_name = ev.item.as_deref().unwrap_or("(unnamed gift)");
+        self.gift_items.entry(item_name).1.add(ev.ts, &g, ring, min);
+        if let Some(u) = user {
+            let mark = GiftMark { ts: ev.ts, creator };
+            let gifts = &mut self.users.get_mut(u).gifts;
+            match gifts.last() {
+                Some(last) if *last > mark => {
+                    let i = gifts.partition_point(|m| *m <= mark);
+                    gifts.insert(i, mark);
+                }
+                _ => gifts.push(mark),
+            }
+        }
+        if ev.diamonds >= self.cfg.big_gift {
+            self.notable(Notable {
+                ts: ev.ts,
+                kind: NotableKind::BigGift,
+                creator: creator_name.to_string(),
+                user: display_user(ev),
+                what: format!("{} x{}", item_name, ev.qty),
+                diamonds: ev.diamonds,
+                amount: None,
+            });
+        }
+    }
+
+    fn order(&mut self, ev: &Event, user: Option<u32>, ring: bool) {
+        let key = match &ev.order_id {
+            Some(id) => id.clone(),
+            // Rows without an id are orders of their own.
+            None => format!("\u{0}row{}", self.seq),
+        };
+        let creator = ev.creator.as_deref().map(|c| self.creators.entry(c).0);
+        let item = ev.item.as_deref().map(|i| self.products.entry(i).0);
+        let (oid, _) = self.orders.entry(&key);
+        let before = self.orders.get(oid).contribution();
+        let status = ev.status.unwrap_or(OrderStatus::Paid);
+        self.orders.get_mut(oid).apply(RowUpdate {
+            at: (ev.ts, self.seq),
+            status,
+            amount: ev.amount,
+            currency: ev.currency,
+            user,
+            creator,
+            item,
+            units: ev.qty,
+        });
+        let after = self.orders.get(oid).contribution();
+        if let Some(old) = before {
+            self.apply_order(&old, -1);
+        }
+        if let Some(new) = after {
+            self.apply_order(&new, 1);
+        }
+        let _ = ring;
+        let changed_to = match (before, after) {
+            (Some(b), Some(a)) if b.status == a.status => None,
+            (_, Some(a)) => Some(a),
+            _ => None,
+        };
+        if let Some(a) = changed_to {
+            let kind = match a.status {
+                OrderStatus::Paid => Some(NotableKind::Paid),
+                OrderStatus::Cancelled => Some(NotableKind::Cancelled),
+                OrderStatus::Refunded => Some(NotableKind::Refunded),
+                OrderStatus::Pending => None,
+            };
+            if let Some(kind) = kind {
+                let o = self.orders.get(oid);
+                let creator = o
+                    .creator()
+                    .map_or(String::new(), |c| self.creators.name(c).to_string());
+                let what = o
+                    .item()
+                    .map_or(String::new(), |i| self.products.name(i).to_string());
+                self.notable(Notable {
+                    ts: ev.ts,
+                    kind,
+                    creator,
+                    user: display_user(ev),
+                    what,
+                    diamonds: 0,
+                    amount: a.amount.map(|m| (m, a.currency)),
+                });
+            }
+        }
+    }
+
+    /// Add (`sign` 1) or remove (`sign` -1) an order's contribution to the
+    /// totals and to the per-second buckets of its paid and status seconds.
+    fn apply_order(&mut self, c: &Contribution, sign: i64) {
+        let mut b = Bkt::default();
+        order_bucket(c, sign, &mut b, true, true);
+        self.all.add(&b);
+        if let Some(p) = c.paid_ts.filter(|&p| self.in_horizon(p)) {
+            let mut pb = Bkt::default();
+            order_bucket(c, sign, &mut pb, true, false);
+            self.recent.at(sec(p)).add(&pb);
+        }
+        if self.in_horizon(c.status_ts) {
+            let mut sb = Bkt::default();
+            order_bucket(c, sign, &mut sb, false, true);
+            self.recent.at(sec(c.status_ts)).add(&sb);
+        }
+    }
+
+    fn notable(&mut self, n: Notable) {
+        if self.ticker.len() == TICKER_LEN {
+            self.ticker.pop_back();
+        }
+        // newest (by event time) first
+        let i = self.ticker.partition_point(|t| t.ts > n.ts);
+        self.ticker.insert(i, n);
+    }
+}
+
+/// Paid money lands in the second it was paid; status counts in the
+/// second of the order's latest row.
+fn order_bucket(c: &Contribution, sign: i64, b: &mut Bkt, paid_part: bool, status_part: bool) {
+    if paid_part && c.paid_ts.is_some() {
+        b.gross_paid += sign;
+        let g = b.gmv.entry(c.currency).or_default();
+        if let Some(a) = c.amount {
+            g.gross += sign * a;
+        }
+        if c.is_net_paid() {
+            b.paid += sign;
+            b.units += sign * c.units;
+            match c.amount {
+                Some(a) => {
+                    g.net += sign * a;
+                    let units = a as f64 / crate::model::MONEY_SCALE as f64;
+                    g.net_sq += sign as f64 * units * units;
+                }
+                None => b.gmv_unknown += sign,
+            }
+        }
+    }
+    if status_part {
+        match c.status {
+            OrderStatus::Pending => b.pending += sign,
+            OrderStatus::Cancelled => b.cancelled += sign,
+            OrderStatus::Refunded => b.refunded += sign,
+            OrderStatus::Paid => {}
+        }
+    }
+}
+
+fn display_user(ev: &Event) -> String {
+    ev.nickname
+        .clone()
+        .or_else(|| ev.user.clone())
+        .unwrap_or_else(|| "anonymous".into())
+}
+
+pub fn sec(ts: TsMs) -> i64 {
+    ts.div_euclid(1000)
+}

@@ -1,0 +1,552 @@
+//! A consistent read of the engine for one scope (and optionally one
+//! creator): everything the report and the dashboard show.
+
+use super::stats::{garwood, katz_ratio, wilson};
+use super::{Bkt, Counters, Engine, GiftBkt, HORIZON_SECS, sec};
+use crate::model::{Currency, OrderStatus, TsMs};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Window(i64),
+    All,
+}
+
+impl Scope {
+    pub const CYCLE: [Scope; 5] = [
+        Scope::Window(60),
+        Scope::Window(300),
+        Scope::Window(900),
+        Scope::Window(3600),
+        Scope::All,
+    ];
+
+    pub fn parse(s: &str) -> Result<Scope, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "1m" => Ok(Scope::Window(60)),
+            "5m" => Ok(Scope::Window(300)),
+            "15m" => Ok(Scope::Window(900)),
+            "1h" | "60m" => Ok(Scope::Window(3600)),
+            "all" => Ok(Scope::All),
+            other => Err(format!(
+                "unknown window {other:?}: use 1m, 5m, 15m, 1h or all"
+            )),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Window(60) => "1m",
+            Scope::Window(300) => "5m",
+            Scope::Window(900) => "15m",
+            Scope::Window(3600) => "1h",
+            Scope::Window(_) => "window",
+            Scope::All => "all",
+        }
+    }
+
+    /// First millisecond in scope: the window's seconds end at `now`'s second.
+    pub fn from_ms(self, now: TsMs) -> TsMs {
+        match self {
+            Scope::Window(s) => (sec(now) - s + 1) * 1000,
+            Scope::All => TsMs::MIN,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub x: u64,
+    pub n: u64,
+    /// `None` when `n == 0`: no rate, never 0%.
+    pub rate: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+}
+
+impl Rate {
+    pub fn of(x: u64, n: u64) -> Rate {
+        Rate {
+            x,
+            n,
+            rate: (n > 0).then(|| x as f64 / n as f64),
+            ci95: wilson(x, n),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lift {
+    pub gifter: Rate,
+    pub non_gifter: Rate,
+    pub lift: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrderFigures {
+    pub paid: u64,
+    pub pending: u64,
+    pub cancelled: u64,
+    pub refunded: u64,
+    pub buyers: u64,
+    pub units: i64,
+    pub gmv: BTreeMap<Currency, i64>,
+    pub gmv_gross: BTreeMap<Currency, i64>,
+    /// Paid orders whose amount was never seen (webhook-only orders).
+    pub gmv_unknown: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatorRow {
+    pub creator: String,
+    pub gifts_sent: i64,
+    pub diamonds: i64,
+    pub gifters: u64,
+    pub orders: u64,
+    pub gmv: BTreeMap<Currency, i64>,
+    pub converted: u64,
+    pub conversion: Rate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopGift {
+    pub gift: String,
+    pub gifts_sent: i64,
+    pub diamonds: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopProduct {
+    pub product: String,
+    pub orders: u64,
+    pub units: i64,
+    pub gmv: BTreeMap<Currency, i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PerMinute {
+    pub minutes: f64,
+    pub gifts: f64,
+    pub diamonds: f64,
+    pub orders: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    /// Expected paid orders in the next 30 minutes and its 95% interval.
+    pub orders: f64,
+    pub orders_ci95: Option<(f64, f64)>,
+    /// Expected net GMV per currency with a ± band (in money units).
+    pub gmv: BTreeMap<Currency, (f64, f64)>,
+    pub basis_minutes: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub scope: Scope,
+    pub creator: Option<String>,
+    pub from: Option<TsMs>,
+    pub to: Option<TsMs>,
+    pub counters: Counters,
+    pub gifts_sent: i64,
+    pub gift_rows: u64,
+    pub diamonds: i64,
+    pub gifters: u64,
+    pub est_viewer_spend_usd: f64,
+    pub est_creator_earnings_usd: f64,
+    pub orders: OrderFigures,
+    pub viewers: u64,
+    pub gifting_buyers: u64,
+    pub conversion: Rate,
+    pub settled: Rate,
+    pub attribution_window_ms: i64,
+    pub lift: Lift,
+    pub creators: Vec<CreatorRow>,
+    pub top_gifts: Vec<TopGift>,
+    pub top_products: Vec<TopProduct>,
+    pub rates: Vec<(Scope, PerMinute)>,
+    pub projection: Projection,
+    pub viewers_now: Option<i64>,
+    pub viewers_peak: i64,
+    pub joins: u64,
+    pub likes: i64,
+    pub follows: u64,
+    pub shares: u64,
+}
+
+#[derive(Default)]
+struct UserOrders {
+    /// (paid time, creator the order names)
+    paid: Vec<(TsMs, Option<u32>)>,
+}
+
+#[derive(Default)]
+struct CreatorAcc {
+    gifters: u64,
+    converted: u64,
+    orders: u64,
+    gmv: BTreeMap<Currency, i64>,
+}
+
+impl Engine {
+    /// Figures for `scope`, for every creator or only `creator`.
+    pub fn snapshot(&self, scope: Scope, creator: Option<&str>) -> Snapshot {
+        let now = self.now.unwrap_or(0);
+        let from = scope.from_ms(now);
+        let w = self.cfg.attribution_window_ms;
+        // A creator nobody has seen matches nothing.
+        let only: Option<Option<u32>> = creator.map(|c| self.creators.id(c));
+        let wants = |c: Option<u32>| match only {
+            None => true,
+            Some(sel) => sel.is_some() && c == sel,
+        };
+
+        // Orders: figures in scope, attribution, and each user's paid orders.
+        let mut of = OrderFigures::default();
+        let mut buyers: HashSet<u32> = HashSet::new();
+        let mut user_orders: HashMap<u32, UserOrders> = HashMap::new();
+        let mut per_creator: HashMap<u32, CreatorAcc> = HashMap::new();
+        let mut products: HashMap<u32, TopProduct> = HashMap::new();
+        for (_, _, o) in self.orders.iter() {
+            let Some(c) = o.contribution() else { continue };
+            let user = o.user();
+            let attributed = o.creator().or_else(|| {
+                let at = c.paid_ts.unwrap_or(c.status_ts);
+                user.and_then(|u| self.last_gift_creator(u, at - w, at))
+            });
+            if !wants(attributed) {
+                continue;
+            }
+            if c.status_ts >= from {
+                match c.status {
+                    OrderStatus::Pending => of.pending += 1,
+                    OrderStatus::Cancelled => of.cancelled += 1,
+                    OrderStatus::Refunded => of.refunded += 1,
+                    OrderStatus::Paid => {}
+                }
+            }
+            let Some(p) = c.paid_ts else { continue };
+            if c.is_net_paid() {
+                if let Some(u) = user {
+                    user_orders.entry(u).or_default().paid.push((p, o.creator()));
+                }
+            }
+            if p < from {
+                continue;
+            }
+            if let Some(a) = c.amount {
+                *of.gmv_gross.entry(c.currency).or_default() += a;
+            }
+            if !c.is_net_paid() {
+                continue;
+            }
+            of.paid += 1;
+            of.units += c.units;
+            match c.amount {
+                Some(a) => *of.gmv.entry(c.currency).or_default() += a,
+                None => of.gmv_unknown += 1,
+            }
+            if let Some(u) = user {
+                buyers.insert(u);
+            }
+            if let Some(ac) = attributed {
+                let acc = per_creator.entry(ac).or_default();
+                acc.orders += 1;
+                if let Some(a) = c.amount {
+                    *acc.gmv.entry(c.currency).or_default() += a;
+                }
+            }
+            if let Some(i) = o.item() {
+                let tp = products.entry(i).or_insert_with(|| TopProduct {
+                    product: self.products.name(i).to_string(),
+                    orders: 0,
+                    units: 0,
+                    gmv: BTreeMap::new(),
+                });
+                tp.orders += 1;
+                tp.units += c.units;
+                if let Some(a) = c.amount {
+                    *tp.gmv.entry(c.currency).or_default() += a;
+                }
+            }
+        }
+        of.buyers = buyers.len() as u64;
+
+        // Users: viewers, gifters and conversion.
+        let settle_by = now - w;
+        let (mut viewers, mut gifters, mut gifting_buyers) = (0u64, 0u64, 0u64);
+        let (mut converted, mut settled_n, mut settled_x) = (0u64, 0u64, 0u64);
+        let mut conv_creators: Vec<(u32, bool)> = Vec::new();
+        let no_orders = UserOrders::default();
+        for (uid, _, u) in self.users.iter() {
+            let seen = match only {
+                None => u.last_seen >= from,
+                Some(sel) => u
+                    .seen
+                    .iter()
+                    .any(|&(c, t)| Some(c) == sel && t >= from),
+            };
+            let start = u.gifts.partition_point(|g| g.ts < from);
+            let gifts = u.gifts[start..].iter().filter(|g| wants(Some(g.creator)));
+            let is_buyer = buyers.contains(&uid);
+            let orders = user_orders.get(&uid).unwrap_or(&no_orders);
+            conv_creators.clear();
+            let mut first_gift: Option<TsMs> = None;
+            let mut any = false;
+            for g in gifts {
+                first_gift.get_or_insert(g.ts);
+                let slot = match conv_creators.iter().position(|(c, _)| *c == g.creator) {
+                    Some(i) => i,
+                    None => {
+                        conv_creators.push((g.creator, false));
+                        conv_creators.len() - 1
+                    }
+                };
+                for &(p, oc) in &orders.paid {
+                    if g.ts <= p && p <= g.ts + w {
+                        // in the creator detail view only orders naming
+                        // this creator or none convert
+                        if only.is_none() || oc.is_none() || oc == Some(g.creator) {
+                            any = true;
+                        }
+                        if oc.is_none() || oc == Some(g.creator) {
+                            conv_creators[slot].1 = true;
+                        }
+                    }
+                }
+            }
+            let is_gifter = first_gift.is_some();
+            if seen || is_gifter || is_buyer {
+                viewers += 1;
+            }
+            if !is_gifter {
+                continue;
+            }
+            gifters += 1;
+            if is_buyer {
+                gifting_buyers += 1;
+            }
+            if any {
+                converted += 1;
+            }
+            if first_gift.is_some_and(|f| f <= settle_by) {
+                settled_n += 1;
+                if any {
+                    settled_x += 1;
+                }
+            }
+            for &(c, conv) in &conv_creators {
+                let acc = per_creator.entry(c).or_default();
+                acc.gifters += 1;
+                if conv {
+                    acc.converted += 1;
+                }
+            }
+        }
+
+        // Gift sums from the rings (windows) or the running totals (all).
+        let keyed_sum = |k: &super::Keyed| match scope {
+            Scope::All => k.all,
+            Scope::Window(_) => k.recent.sum_since(sec(from)),
+        };
+        let global: Bkt = match scope {
+            Scope::All => self.all.clone(),
+            Scope::Window(_) => self.recent.sum_since(sec(from)),
+        };
+        let (gifts_sent, diamonds, gift_rows) = match only {
+            None => (global.gifts_sent, global.diamonds, global.gift_rows),
+            Some(None) => (0, 0, 0),
+            Some(Some(c)) => {
+                let g = keyed_sum(self.creators.get(c));
+                (g.gifts_sent, g.diamonds, 0)
+            }
+        };
+
+        let mut creators: Vec<CreatorRow> = Vec::new();
+        for (cid, name, k) in self.creators.iter() {
+            if !wants(Some(cid)) {
+                continue;
+            }
+            let g: GiftBkt = keyed_sum(k);
+            let acc = per_creator.remove(&cid).unwrap_or_default();
+            if g.gifts_sent == 0 && g.diamonds == 0 && acc.gifters == 0 && acc.orders == 0 {
+                continue;
+            }
+            creators.push(CreatorRow {
+                creator: name.to_string(),
+                gifts_sent: g.gifts_sent,
+                diamonds: g.diamonds,
+                gifters: acc.gifters,
+                orders: acc.orders,
+                gmv: acc.gmv,
+                converted: acc.converted,
+                conversion: Rate::of(acc.converted, acc.gifters),
+            });
+        }
+        creators.sort_by(|a, b| {
+            b.diamonds
+                .cmp(&a.diamonds)
+                .then_with(|| a.creator.cmp(&b.creator))
+        });
+
+        let top_gifts = if only.is_none() {
+            let mut v: Vec<TopGift> = self
+                .gift_items
+                .iter()
+                .map(|(_, name, k)| {
+                    let g = keyed_sum(k);
+                    TopGift {
+                        gift: name.to_string(),
+                        gifts_sent: g.gifts_sent,
+                        diamonds: g.diamonds,
+                    }
+                })
+                .filter(|t| t.gifts_sent > 0 || t.diamonds > 0)
+                .collect();
+            v.sort_by(|a, b| b.diamonds.cmp(&a.diamonds).then_with(|| a.gift.cmp(&b.gift)));
+            v.truncate(10);
+            v
+        } else {
+            Vec::new()
+        };
+        let mut top_products: Vec<TopProduct> = products.into_values().collect();
+        top_products.sort_by(|a, b| {
+            b.orders
+                .cmp(&a.orders)
+                .then_with(|| b.units.cmp(&a.units))
+                .then_with(|| a.product.cmp(&b.product))
+        });
+        top_products.truncate(10);
+
+        let non_gifter_buyers = of.buyers - gifting_buyers;
+        let non_gifters = viewers - gifters;
+        let gifter_rate = Rate::of(gifting_buyers, gifters);
+        let non_gifter_rate = Rate::of(non_gifter_buyers, non_gifters);
+        let (lift, lift_ci) = match katz_ratio(gifting_buyers, gifters, non_gifter_buyers, non_gifters)
+        {
+            Some((r, ci)) => (Some(r), Some(ci)),
+            None => (None, None),
+        };
+
+        let rates = Scope::CYCLE[..4]
+            .iter()
+            .map(|&s| (s, self.per_minute(s)))
+            .collect();
+
+        Snapshot {
+            scope,
+            creator: creator.map(str::to_string),
+            from: self.now.map(|n| match scope {
+                Scope::All => self.first.unwrap_or(n),
+                Scope::Window(_) => from.max(self.first.unwrap_or(from)),
+            }),
+            to: self.now,
+            counters: self.counters.clone(),
+            gifts_sent,
+            gift_rows,
+            diamonds,
+            gifters,
+            est_viewer_spend_usd: diamonds as f64 * self.cfg.usd_per_coin,
+            est_creator_earnings_usd: diamonds as f64 * self.cfg.creator_usd_per_coin,
+            orders: of,
+            viewers,
+            gifting_buyers,
+            conversion: Rate::of(converted, gifters),
+            settled: Rate::of(settled_x, settled_n),
+            attribution_window_ms: w,
+            lift: Lift {
+                gifter: gifter_rate,
+                non_gifter: non_gifter_rate,
+                lift,
+                ci95: lift_ci,
+            },
+            creators,
+            top_gifts,
+            top_products,
+            rates,
+            projection: self.projection(),
+            viewers_now: self.viewers_now,
+            viewers_peak: global.viewers_peak,
+            joins: global.joins,
+            likes: global.likes,
+            follows: global.follows,
+            shares: global.shares,
+        }
+    }
+
+    /// The creator of the user's latest gift in `[lo, hi]`.
+    fn last_gift_creator(&self, user: u32, lo: TsMs, hi: TsMs) -> Option<u32> {
+        let gifts = &self.users.get(user).gifts;
+        let end = gifts.partition_point(|g| g.ts <= hi);
+        let g = gifts[..end].last()?;
+        (g.ts >= lo).then_some(g.creator)
+    }
+
+    /// Minutes of data a window actually covers: a stream that began three
+    /// minutes ago has three minutes in its 15-minute window.
+    fn covered_minutes(&self, secs: i64) -> f64 {
+        let (Some(now), Some(first)) = (self.now, self.first) else {
+            return 0.0;
+        };
+        let have = sec(now) - sec(first) + 1;
+        secs.min(have).min(HORIZON_SECS).max(1) as f64 / 60.0
+    }
+
+    pub fn per_minute(&self, scope: Scope) -> PerMinute {
+        let secs = match scope {
+            Scope::Window(s) => s,
+            Scope::All => HORIZON_SECS,
+        };
+        let Some(now) = self.now else {
+            return PerMinute {
+                minutes: 0.0,
+                gifts: 0.0,
+                diamonds: 0.0,
+                orders: 0.0,
+            };
+        };
+        let b = self.recent.sum_since(sec(now) - secs + 1);
+        let m = self.covered_minutes(secs);
+        PerMinute {
+            minutes: m,
+            gifts: b.gifts_sent as f64 / m,
+            diamonds: b.diamonds as f64 / m,
+            orders: b.paid as f64 / m,
+        }
+    }
+
+    /// Next 30 minutes at the last 15 minutes' pace; intervals are on the
+    /// expected value (Garwood for the count, compound Poisson for money).
+    pub fn projection(&self) -> Projection {
+        let m = self.covered_minutes(900);
+        let b = match self.now {
+            Some(now) => self.recent.sum_since(sec(now) - 900 + 1),
+            None => Bkt::default(),
+        };
+        if m <= 0.0 || self.now.is_none() {
+            return Projection {
+                orders: 0.0,
+                orders_ci95: None,
+                gmv: BTreeMap::new(),
+                basis_minutes: 0.0,
+            };
+        }
+        let k = b.paid.max(0) as u64;
+        let scale = 30.0 / m;
+        let gmv = b
+            .gmv
+            .iter()
+            .filter(|(_, g)| g.net != 0)
+            .map(|(c, g)| {
+                let r = g.net as f64 / crate::model::MONEY_SCALE as f64;
+                (*c, (r * scale, super::stats::Z95 * g.net_sq.max(0.0).sqrt() * scale))
+            })
+            .collect();
+        Projection {
+            orders: k as f64 * scale,
+            orders_ci95: garwood(k, m).map(|(lo, hi)| (lo * 30.0, hi * 30.0)),
+            gmv,
+            basis_minutes: m,
+        }
+    }
+}
