@@ -1,1 +1,16 @@
-fn main(){}
+use clap::Parser;
+use livetally::cli::{Cli, Command};
+use livetally::cmd;
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Report(args)) => cmd::report::run(args),
+        Some(Command::Simulate(_args)) => Err(cmd::Exit::runtime("simulate: not built yet")),
+        None => Err(cmd::Exit::runtime("dashboard: not built yet")),
+    };
+    if let Err(e) = result {
+        eprintln!("livetally: {}", e.message);
+        std::process::exit(e.code);
+    }
+}

@@ -101,19 +101,39 @@ impl LineDecoder {
                 Format::Csv
             }
         });
+        let start = out.len();
         match format {
             Format::Ndjson | Format::Auto => {
                 json::decode_line(line, line_no, &self.opts, &mut self.adapters, out)
             }
             Format::Csv => self.csv.push_line(line, line_no, out),
         }
+        self.map_users(&mut out[start..]);
+    }
+
+    /// Shop buyer ids become LIVE viewer ids where the seller's map knows them.
+    fn map_users(&self, items: &mut [Item]) {
+        if self.opts.user_map.is_empty() {
+            return;
+        }
+        for it in items {
+            if let Decoded::Event(ev) = &mut it.what {
+                if ev.kind == crate::model::Kind::Order {
+                    if let Some(live) = ev.user.as_ref().and_then(|u| self.opts.user_map.get(u)) {
+                        ev.user = Some(live.clone());
+                    }
+                }
+            }
+        }
     }
 
     /// End of input: close what is still open (a CSV record missing its
     /// closing quote, gift streaks whose end never arrived).
     pub fn finish(&mut self, out: &mut Vec<Item>) {
+        let start = out.len();
         self.csv.finish(out);
         self.adapters.finish(out);
+        self.map_users(&mut out[start..]);
     }
 }
 

@@ -376,7 +376,7 @@ impl Engine {
             user,
             creator,
             item,
-            units: ev.qty,
+            units: ev.amount.map(|_| ev.qty),
         });
         let after = self.orders.get(oid).contribution();
         if let Some(old) = before {

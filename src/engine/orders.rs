@@ -58,7 +58,8 @@ pub struct RowUpdate {
     pub user: Option<u32>,
     pub creator: Option<u32>,
     pub item: Option<u32>,
-    pub units: i64,
+    /// Units travel with the amount: a status-only row carries no quantity.
+    pub units: Option<i64>,
 }
 
 impl OrderState {
@@ -82,7 +83,9 @@ impl OrderState {
         if let Some(i) = r.item {
             Stamped::offer(&mut self.item, r.at, i);
         }
-        Stamped::offer(&mut self.units, r.at, r.units);
+        if let Some(u) = r.units {
+            Stamped::offer(&mut self.units, r.at, u);
+        }
     }
 
     pub fn contribution(&self) -> Option<Contribution> {
@@ -123,7 +126,7 @@ mod tests {
             user: None,
             creator: None,
             item: None,
-            units: 1,
+            units: Some(1),
         }
     }
 

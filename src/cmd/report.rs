@@ -1,0 +1,85 @@
+//! `livetally report`: read everything, print one snapshot.
+
+use super::Exit;
+use super::options;
+use crate::cli::ReportArgs;
+use crate::engine::{Engine, Scope};
+use crate::feed::Sources;
+use crate::source;
+use std::io::Write;
+
+pub fn run(args: ReportArgs) -> Result<(), Exit> {
+    let scope = Scope::parse(&args.window).map_err(Exit::usage)?;
+    if args.feed.follow {
+        return Err(Exit::usage(
+            "report reads to the end; --follow is for the dashboard",
+        ));
+    }
+    let cfg = options::engine_config(&args.feed)?;
+    let inputs = options::inputs(&args.feed, None)?;
+    let sopts = options::source_options(&args.feed, 0.0)?;
+    let mut engine = Engine::new(cfg);
+    let mut sources = Sources::new(inputs.iter().map(|i| i.name()).collect());
+    let rx = source::spawn(&inputs, &sopts);
+    while !sources.all_done() {
+        match rx.recv() {
+            Ok(msg) => {
+                sources.apply(&mut engine, msg);
+            }
+            Err(_) => break,
+        }
+    }
+    for s in [&sopts.record, &sopts.rejects].into_iter().flatten() {
+        s.flush();
+    }
+    let snap = engine.snapshot(scope, args.only.as_deref());
+    let text = if args.json {
+        let mut v = crate::report::json::to_json(&snap);
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert(
+                "sources".into(),
+                serde_json::json!(sources
+                    .list
+                    .iter()
+                    .map(|s| serde_json::json!({
+                        "name": s.name,
+                        "lines": s.lines,
+                        "invalid_utf8": s.invalid_utf8,
+                        "failed": match &s.state {
+                            source::SourceState::Failed(why) => Some(why.clone()),
+                            _ => None,
+                        },
+                    }))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        let mut s = serde_json::to_string_pretty(&v)
+            .map_err(|e| Exit::runtime(format!("cannot encode JSON: {e}")))?;
+        s.push('\n');
+        s
+    } else {
+        crate::report::table::to_table(&snap)
+    };
+    for why in sources.notices.iter() {
+        eprintln!("livetally: {why}");
+    }
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => {}
+        // `livetally report | head` closing the pipe is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(Exit::runtime(format!("cannot write the report: {e}"))),
+    }
+    let failed: Vec<_> = sources
+        .list
+        .iter()
+        .filter_map(|s| match &s.state {
+            source::SourceState::Failed(why) => Some(why.clone()),
+            _ => None,
+        })
+        .collect();
+    if !failed.is_empty() {
+        return Err(Exit::runtime(failed.join("; ")));
+    }
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Applying reader messages to the engine, and what the views know about
+//! each source. Shared by the report and the dashboard.
+
+use crate::decode::{Decoded, Item};
+use crate::engine::Engine;
+use crate::source::{Feed, SourceState};
+use std::collections::VecDeque;
+
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub name: String,
+    pub state: SourceState,
+    pub lines: u64,
+    pub invalid_utf8: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub list: Vec<SourceInfo>,
+    pub notices: VecDeque<String>,
+}
+
+impl Sources {
+    pub fn new(names: Vec<String>) -> Sources {
+        Sources {
+            list: names
+                .into_iter()
+                .map(|name| SourceInfo {
+                    name,
+                    state: SourceState::Reading,
+                    lines: 0,
+                    invalid_utf8: 0,
+                })
+                .collect(),
+            notices: VecDeque::new(),
+        }
+    }
+
+    /// True when no source will send anything more.
+    pub fn all_done(&self) -> bool {
+        self.list
+            .iter()
+            .all(|s| matches!(s.state, SourceState::Ended | SourceState::Failed(_)))
+    }
+
+    pub fn invalid_utf8(&self) -> u64 {
+        self.list.iter().map(|s| s.invalid_utf8).sum()
+    }
+
+    fn notice(&mut self, msg: String) {
+        if self.notices.len() == 50 {
+            self.notices.pop_front();
+        }
+        self.notices.push_back(msg);
+    }
+
+    /// Apply one message; returns how many events it carried.
+    pub fn apply(&mut self, engine: &mut Engine, msg: Feed) -> u64 {
+        match msg {
+            Feed::Batch {
+                source,
+                items,
+                invalid_utf8,
+                lines,
+            } => {
+                let name = self.list.get(source).map(|s| s.name.clone()).unwrap_or_default();
+                if let Some(s) = self.list.get_mut(source) {
+                    s.lines += lines;
+                    s.invalid_utf8 += invalid_utf8;
+                }
+                ingest_items(engine, &name, items)
+            }
+            Feed::State { source, state } => {
+                if let SourceState::Failed(why) = &state {
+                    self.notice(why.clone());
+                }
+                if let Some(s) = self.list.get_mut(source) {
+                    s.state = state;
+                }
+                engine.generation += 1;
+                0
+            }
+            Feed::Notice { message, .. } => {
+                self.notice(message);
+                engine.generation += 1;
+                0
+            }
+        }
+    }
+}
+
+pub fn ingest_items(engine: &mut Engine, source: &str, items: Vec<Item>) -> u64 {
+    let mut events = 0;
+    for it in items {
+        match it.what {
+            Decoded::Event(ev) => {
+                events += 1;
+                engine.ingest(ev);
+            }
+            Decoded::Skipped(_) => engine.skipped(),
+            Decoded::Rejected(reason) => engine.reject(source, it.line, reason),
+        }
+    }
+    events
+}

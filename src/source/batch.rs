@@ -1,0 +1,120 @@
+//! Handing decoded lines to the engine in batches over a bounded channel:
+//! a flood fills the channel and the reader blocks (back-pressure) instead
+//! of memory growing.
+
+use crate::decode::Item;
+use crossbeam_channel::Sender;
+use std::time::{Duration, Instant};
+
+const MAX_ITEMS: usize = 4096;
+const MAX_DELAY: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceState {
+    Reading,
+    Following,
+    Ended,
+    Demo,
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub enum Feed {
+    Batch {
+        source: usize,
+        items: Vec<Item>,
+        invalid_utf8: u64,
+        lines: u64,
+    },
+    State {
+        source: usize,
+        state: SourceState,
+    },
+    Notice {
+        source: usize,
+        message: String,
+    },
+}
+
+pub struct Batcher {
+    pub source: usize,
+    tx: Sender<Feed>,
+    items: Vec<Item>,
+    invalid_utf8: u64,
+    lines: u64,
+    started: Option<Instant>,
+    /// False once the receiver has gone: the reader should stop.
+    pub open: bool,
+}
+
+impl Batcher {
+    pub fn new(source: usize, tx: Sender<Feed>) -> Batcher {
+        Batcher {
+            source,
+            tx,
+            items: Vec::with_capacity(MAX_ITEMS),
+            invalid_utf8: 0,
+            lines: 0,
+            started: None,
+            open: true,
+        }
+    }
+
+    pub fn items_mut(&mut self) -> &mut Vec<Item> {
+        self.started.get_or_insert_with(Instant::now);
+        &mut self.items
+    }
+
+    pub fn line_read(&mut self, invalid_utf8: bool) {
+        self.lines += 1;
+        if invalid_utf8 {
+            self.invalid_utf8 += 1;
+        }
+    }
+
+    /// Send when full or when the oldest item has waited long enough.
+    pub fn maybe_flush(&mut self) {
+        if self.items.len() >= MAX_ITEMS || self.started.is_some_and(|t| t.elapsed() >= MAX_DELAY)
+        {
+            self.flush();
+        }
+    }
+
+    pub fn flush(&mut self) {
+        if self.items.is_empty() && self.invalid_utf8 == 0 && self.lines == 0 {
+            return;
+        }
+        let items = std::mem::replace(&mut self.items, Vec::with_capacity(MAX_ITEMS));
+        let msg = Feed::Batch {
+            source: self.source,
+            items,
+            invalid_utf8: std::mem::take(&mut self.invalid_utf8),
+            lines: std::mem::take(&mut self.lines),
+        };
+        self.started = None;
+        if self.tx.send(msg).is_err() {
+            self.open = false;
+        }
+    }
+
+    pub fn state(&mut self, state: SourceState) {
+        self.flush();
+        if self
+            .tx
+            .send(Feed::State {
+                source: self.source,
+                state,
+            })
+            .is_err()
+        {
+            self.open = false;
+        }
+    }
+
+    pub fn notice(&mut self, message: String) {
+        let _ = self.tx.send(Feed::Notice {
+            source: self.source,
+            message,
+        });
+    }
+}

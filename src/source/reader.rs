@@ -1,0 +1,249 @@
+//! Reading files and stdin: line splitting, decoding, `--record`,
+//! `--rejects`, `--replay` pacing and `--follow` (like `tail -F`: survives
+//! truncation, rotation by rename, deletion and recreation).
+
+use super::batch::{Batcher, Feed, SourceState};
+use super::lines::{LineReader, Next};
+use super::SourceOptions;
+use crate::decode::{Decoded, Item, LineDecoder};
+use crossbeam_channel::Sender;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const FOLLOW_POLL: Duration = Duration::from_millis(100);
+
+/// Per-input state shared by stdin and file reading.
+struct Pipeline<'a> {
+    name: &'a str,
+    decoder: LineDecoder,
+    batch: Batcher,
+    opts: &'a SourceOptions,
+    line_no: u64,
+    pace: Option<Pace>,
+}
+
+/// `--replay SPEED`: event time advances SPEED times faster than the wall clock.
+struct Pace {
+    speed: f64,
+    origin: Option<(i64, Instant)>,
+}
+
+impl<'a> Pipeline<'a> {
+    fn new(source: usize, name: &'a str, tx: Sender<Feed>, opts: &'a SourceOptions) -> Self {
+        Pipeline {
+            name,
+            decoder: LineDecoder::new(opts.decode.clone()),
+            batch: Batcher::new(source, tx),
+            opts,
+            line_no: 0,
+            pace: opts
+                .replay
+                .filter(|s| *s > 0.0)
+                .map(|speed| Pace { speed, origin: None }),
+        }
+    }
+
+    fn line(&mut self, next: Next) {
+        self.line_no += 1;
+        let start;
+        match next {
+            Next::Line(bytes) => {
+                if let Some(rec) = &self.opts.record {
+                    if let Some(err) = rec.write_line(&[&bytes]) {
+                        self.batch
+                            .notice(format!("--record failed: {err}; ingest continues"));
+                    }
+                }
+                let (text, invalid) = match String::from_utf8(bytes) {
+                    Ok(s) => (s, false),
+                    Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+                };
+                self.batch.line_read(invalid);
+                let items = self.batch.items_mut();
+                start = items.len();
+                self.decoder.push_line(&text, self.line_no, items);
+                self.after_decode(start, Some(&text));
+            }
+            Next::TooLong(n) => {
+                self.batch.line_read(false);
+                let max = self.opts.max_line;
+                let items = self.batch.items_mut();
+                start = items.len();
+                items.push(Item {
+                    line: self.line_no,
+                    what: Decoded::Rejected(format!(
+                        "line of {n} bytes exceeds --max-line {max}"
+                    )),
+                });
+                self.after_decode(start, None);
+            }
+            Next::Eof => {}
+        }
+    }
+
+    fn after_decode(&mut self, start: usize, raw: Option<&str>) {
+        if let Some(rej) = &self.opts.rejects {
+            let rejected: Vec<(u64, String)> = self.batch.items_mut()[start..]
+                .iter()
+                .filter_map(|it| match &it.what {
+                    Decoded::Rejected(r) => Some((it.line, r.clone())),
+                    _ => None,
+                })
+                .collect();
+            for (line, reason) in rejected {
+                let head = format!("{}:{}: {}\t", self.name, line, reason);
+                if let Some(err) = rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()]) {
+                    self.batch
+                        .notice(format!("--rejects failed: {err}; ingest continues"));
+                }
+            }
+        }
+        if self.pace.is_some() {
+            self.pace_items(start);
+        }
+        self.batch.maybe_flush();
+    }
+
+    /// Sleep until the newest decoded event is due on the wall clock.
+    fn pace_items(&mut self, start: usize) {
+        let newest = self.batch.items_mut()[start..]
+            .iter()
+            .filter_map(|it| match &it.what {
+                Decoded::Event(e) => Some(e.ts),
+                _ => None,
+            })
+            .max();
+        let (Some(ts), Some(pace)) = (newest, self.pace.as_mut()) else {
+            return;
+        };
+        let (t0, w0) = *pace.origin.get_or_insert((ts, Instant::now()));
+        let due = (ts - t0).max(0) as f64 / pace.speed / 1000.0;
+        let wait = Duration::from_secs_f64(due.min(86_400.0)).saturating_sub(w0.elapsed());
+        if !wait.is_zero() {
+            self.batch.flush();
+            std::thread::sleep(wait);
+        }
+    }
+
+    fn finish(&mut self) {
+        let items = self.batch.items_mut();
+        let start = items.len();
+        self.decoder.finish(items);
+        self.after_decode(start, None);
+        self.batch.flush();
+    }
+}
+
+pub fn run_stdin(source: usize, name: &str, tx: Sender<Feed>, opts: &SourceOptions) {
+    let mut p = Pipeline::new(source, name, tx, opts);
+    p.batch.state(SourceState::Reading);
+    let stdin = std::io::stdin().lock();
+    let mut r = LineReader::new(stdin, opts.max_line);
+    let end = read_to_eof(&mut p, &mut r);
+    if let Some(last) = r.take_partial() {
+        p.line(last);
+    }
+    p.finish();
+    p.batch.state(match end {
+        Ok(()) => SourceState::Ended,
+        Err(e) => SourceState::Failed(format!("stdin: {e}")),
+    });
+}
+
+fn read_to_eof<R: Read>(p: &mut Pipeline, r: &mut LineReader<R>) -> std::io::Result<()> {
+    loop {
+        match r.next_line()? {
+            Next::Eof => return Ok(()),
+            n => p.line(n),
+        }
+        if !p.batch.open {
+            return Ok(());
+        }
+    }
+}
+
+pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: &SourceOptions) {
+    let mut p = Pipeline::new(source, name, tx, opts);
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            p.batch
+                .state(SourceState::Failed(format!("{}: {e}", path.display())));
+            return;
+        }
+    };
+    p.batch.state(if opts.follow {
+        SourceState::Following
+    } else {
+        SourceState::Reading
+    });
+    let mut inode = file_id(path).map(|(ino, _)| ino);
+    let mut r = LineReader::new(file, opts.max_line);
+    if !opts.follow {
+        let end = read_to_eof(&mut p, &mut r);
+        if let Some(last) = r.take_partial() {
+            p.line(last);
+        }
+        p.finish();
+        p.batch.state(match end {
+            Ok(()) => SourceState::Ended,
+            Err(e) => SourceState::Failed(format!("{}: {e}", path.display())),
+        });
+        return;
+    }
+    loop {
+        if let Err(e) = read_to_eof(&mut p, &mut r) {
+            p.batch.notice(format!("{}: {e}", path.display()));
+        }
+        if !p.batch.open {
+            return;
+        }
+        p.batch.flush();
+        std::thread::sleep(FOLLOW_POLL);
+        match file_id(path) {
+            // Deleted: keep waiting for it to be recreated.
+            None => {}
+            Some((ino, _)) if Some(ino) != inode => {
+                // Rotated or recreated: finish the old file, then start the new one.
+                let _ = read_to_eof(&mut p, &mut r);
+                if let Some(last) = r.take_partial() {
+                    p.line(last);
+                }
+                if let Ok(f) = File::open(path) {
+                    p.batch
+                        .notice(format!("{}: rotated, reading the new file", path.display()));
+                    r.reset(f);
+                    p.line_no = 0;
+                    inode = Some(ino);
+                }
+            }
+            Some((_, len)) if len < r.consumed => {
+                if let Ok(f) = File::open(path) {
+                    p.batch
+                        .notice(format!("{}: truncated, reading from the start", path.display()));
+                    r.reset(f);
+                    p.line_no = 0;
+                    inode = file_id(path).map(|(ino, _)| ino);
+                }
+            }
+            Some(_) => {}
+        }
+        if let Some(rec) = &opts.record {
+            rec.flush_if_due();
+        }
+    }
+}
+
+/// (inode, length): a new inode means rotation or recreation.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.ino(), m.len()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|m| (0, m.len()))
+}

@@ -1,0 +1,91 @@
+//! `--record` (every raw input line, as received) and `--rejects` (every
+//! rejected line with its source, line and reason). Both are shared by the
+//! reader threads, flushed at least once a second and on exit, and a write
+//! failure (disk full) is reported but never stops ingest.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Clone)]
+pub struct Sink {
+    inner: Arc<Mutex<SinkInner>>,
+}
+
+struct SinkInner {
+    out: BufWriter<File>,
+    last_flush: Instant,
+    failed: Option<String>,
+}
+
+impl Sink {
+    pub fn open(path: &Path) -> io::Result<Sink> {
+        let f = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(Sink {
+            inner: Arc::new(Mutex::new(SinkInner {
+                out: BufWriter::with_capacity(1 << 20, f),
+                last_flush: Instant::now(),
+                failed: None,
+            })),
+        })
+    }
+
+    /// Append one whole line; returns the error the first time writing fails.
+    pub fn write_line(&self, parts: &[&[u8]]) -> Option<String> {
+        let Ok(mut g) = self.inner.lock() else {
+            return None;
+        };
+        if g.failed.is_some() {
+            return None;
+        }
+        // Assemble first so a line is written in one call: a full disk
+        // leaves at worst a missing line, not half of one, in what was flushed.
+        let mut line = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 1);
+        for p in parts {
+            line.extend_from_slice(p);
+        }
+        line.push(b'\n');
+        let mut res = g.out.write_all(&line);
+        if res.is_ok() && g.last_flush.elapsed() >= Duration::from_secs(1) {
+            res = g.out.flush();
+            g.last_flush = Instant::now();
+        }
+        match res {
+            Ok(()) => None,
+            Err(e) => {
+                let msg = e.to_string();
+                g.failed = Some(msg.clone());
+                Some(msg)
+            }
+        }
+    }
+
+    pub fn flush(&self) {
+        if let Ok(mut g) = self.inner.lock() {
+            if g.failed.is_none() {
+                if let Err(e) = g.out.flush() {
+                    g.failed = Some(e.to_string());
+                }
+            }
+            g.last_flush = Instant::now();
+        }
+    }
+
+    /// Flush if a second has passed since the last flush (called on idle ticks).
+    pub fn flush_if_due(&self) {
+        let due = self
+            .inner
+            .lock()
+            .map(|g| g.last_flush.elapsed() >= Duration::from_secs(1))
+            .unwrap_or(false);
+        if due {
+            self.flush();
+        }
+    }
+
+    pub fn failure(&self) -> Option<String> {
+        self.inner.lock().ok().and_then(|g| g.failed.clone())
+    }
+}
