@@ -14,3 +14,4 @@ pub mod source;
 pub mod cli;
 pub mod cmd;
 pub mod feed;
+pub mod ui;

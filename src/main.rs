@@ -7,7 +7,7 @@ fn main() {
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(args),
         Some(Command::Simulate(_args)) => Err(cmd::Exit::runtime("simulate: not built yet")),
-        None => Err(cmd::Exit::runtime("dashboard: not built yet")),
+        None => livetally::ui::run(cli.dash),
     };
     if let Err(e) = result {
         eprintln!("livetally: {}", e.message);

@@ -25,7 +25,10 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
     }
     match DateTime::parse_from_rfc3339(s) {
         Ok(dt) => Ok(dt.timestamp_millis()),
-        Err(e) => Err(format!("bad ts {:?}: {e}", clip(s))),
+        Err(_) => Err(format!(
+            "bad ts {:?}: expected RFC 3339 with offset or Unix epoch seconds/milliseconds",
+            clip(s)
+        )),
     }
 }
 

@@ -1,0 +1,76 @@
+use super::super::app::{App, View};
+use super::super::theme::Theme;
+use super::{label, panel, plain};
+use crate::format::{per_min, thousands, usd};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: bool) {
+    let s = &v.snap;
+    let block = panel(&format!("Gifts · {}", app.scope.label()), false, t);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    // the window's own rate; `all` shows the last hour's pace
+    let pace = s
+        .rates
+        .iter()
+        .find(|(sc, _)| *sc == app.scope)
+        .or(s.rates.last())
+        .map(|(sc, pm)| (sc.label(), pm.diamonds));
+    let mut lines = vec![
+        Line::from(vec![
+            label("sent ", t),
+            Span::styled(thousands(s.gifts_sent), t.gift()),
+            label("  diamonds ", t),
+            Span::styled(thousands(s.diamonds), t.gift()),
+        ]),
+        Line::from(vec![
+            label("gifters ", t),
+            plain(thousands(s.gifters as i64)),
+            label("  est. ", t),
+            plain(usd(s.est_viewer_spend_usd)),
+            label(" spent", t),
+        ]),
+    ];
+    if roomy {
+        lines.push(Line::from(vec![
+            label("est. creator earnings ", t),
+            plain(usd(s.est_creator_earnings_usd)),
+        ]));
+    }
+    let [text, spark, tops] = Layout::vertical([
+        Constraint::Length(lines.len() as u16 + 1),
+        Constraint::Length(if roomy { 3 } else { 1 }),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    if let Some((over, d)) = pace {
+        lines.push(Line::from(vec![
+            label("◆/min ", t),
+            plain(per_min(d)),
+            label(&format!(" over the last {over}"), t),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), text);
+    f.render_widget(Sparkline::default().data(&v.diamonds).style(t.gift()), spark);
+    if tops.height > 0 {
+        let w = tops.width as usize;
+        let lines: Vec<Line> = s
+            .top_gifts
+            .iter()
+            .take(tops.height as usize)
+            .map(|g| {
+                let right = format!("{} ◆{}", thousands(g.gifts_sent), thousands(g.diamonds));
+                let name_w = w.saturating_sub(right.chars().count() + 1);
+                Line::from(vec![
+                    plain(crate::text::fit(&g.gift, name_w)),
+                    plain(" ".into()),
+                    Span::styled(right, t.gift()),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), tops);
+    }
+}

@@ -1,0 +1,167 @@
+//! `render` is a pure function of the `App`: one file per panel, and a
+//! layout chosen by the terminal's size.
+
+mod conversion;
+mod creators;
+mod footer;
+mod gifts;
+mod header;
+mod help;
+mod orders;
+mod ticker;
+
+use super::app::{App, Focus, View};
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+
+/// Below this nothing useful fits: say so instead of drawing garbage.
+pub const MIN_W: u16 = 30;
+pub const MIN_H: u16 = 6;
+
+pub fn render(f: &mut Frame, app: &App) {
+    let area = f.area();
+    let theme = Theme { mono: app.mono };
+    if area.width < MIN_W || area.height < MIN_H {
+        let msg = Paragraph::new(format!(
+            "terminal too small ({}x{}); livetally needs {MIN_W}x{MIN_H} · q quits",
+            area.width, area.height
+        ))
+        .wrap(Wrap { trim: true });
+        f.render_widget(msg, area);
+        return;
+    }
+    let Some(view) = &app.view else {
+        f.render_widget(Paragraph::new("livetally · waiting for the first events…"), area);
+        return;
+    };
+    if area.width >= 100 && area.height >= 30 {
+        full(f, app, view, theme, area);
+    } else if area.width >= 70 && area.height >= 20 {
+        compact(f, app, view, theme, area);
+    } else {
+        minimal(f, app, view, theme, area);
+    }
+    if app.help {
+        help::render(f, theme, area);
+    }
+}
+
+fn full(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
+    let [head, top, bottom, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(14),
+        Constraint::Min(6),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(f, app, v, t, head);
+    let [g, o, c] = Layout::horizontal([
+        Constraint::Percentage(30),
+        Constraint::Percentage(30),
+        Constraint::Percentage(40),
+    ])
+    .areas(top);
+    gifts::render(f, app, v, t, g, true);
+    orders::render(f, v, t, o, true);
+    conversion::render(f, app, v, t, c, true);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(bottom);
+    creators::render(f, app, t, left);
+    let [tick, errs] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(6)]).areas(right);
+    ticker::render(f, app, v, t, tick);
+    ticker::render_errors(f, app, v, t, errs);
+    footer::render(f, app, t, foot);
+}
+
+fn compact(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
+    let [head, top, conv, bottom, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Min(4),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(f, app, v, t, head);
+    let [g, o] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    gifts::render(f, app, v, t, g, false);
+    orders::render(f, v, t, o, false);
+    conversion::render(f, app, v, t, conv, false);
+    if app.focus == Focus::Creators {
+        creators::render(f, app, t, bottom);
+    } else if app.focus == Focus::Ticker {
+        ticker::render(f, app, v, t, bottom);
+    } else {
+        ticker::render_errors(f, app, v, t, bottom);
+    }
+    footer::render(f, app, t, foot);
+}
+
+fn minimal(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(f, app, v, t, head);
+    let s = &v.snap;
+    use crate::format::*;
+    let mut lines = vec![
+        Line::styled(
+            format!("gifts {} · ◆ {}", thousands(s.gifts_sent), thousands(s.diamonds)),
+            t.gift(),
+        ),
+        Line::styled(
+            format!("paid {} · {}", thousands(s.orders.paid as i64), money_map(&s.orders.gmv)),
+            t.money(),
+        ),
+        Line::from(format!(
+            "conv {}/{} {}",
+            s.conversion.x,
+            s.conversion.n,
+            pct(s.conversion.rate)
+        )),
+        Line::from(format!("lift {}", ratio(s.lift.lift))),
+    ];
+    for r in app.creator_rows().iter().take(body.height.saturating_sub(4) as usize) {
+        lines.push(Line::from(format!(
+            "{} ◆{}",
+            crate::text::truncate(&r.creator, (body.width as usize).saturating_sub(12)),
+            thousands(r.diamonds)
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), body);
+    footer::render(f, app, t, foot);
+}
+
+/// A bordered panel whose border shows focus.
+pub(crate) fn panel(title: &str, focused: bool, t: Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(if focused {
+            t.focus_border()
+        } else {
+            t.border()
+        })
+        .title(Line::styled(format!(" {title} "), t.title()))
+}
+
+pub(crate) fn label(s: &str, t: Theme) -> ratatui::text::Span<'static> {
+    ratatui::text::Span::styled(s.to_string(), t.dim())
+}
+
+pub(crate) fn plain(s: String) -> ratatui::text::Span<'static> {
+    ratatui::text::Span::styled(s, Style::default())
+}

@@ -1,0 +1,87 @@
+//! Whole frames from ratatui's TestBackend, reviewed as insta snapshots:
+//! the full layout at 120x40, the compact one at 80x24, the minimal one at
+//! 40x12, and the "too small" message at 1x1 and 20x4.
+
+use livetally::decode::{DecodeOptions, Decoded, decode_str};
+use livetally::engine::{Config, Engine, Scope};
+use livetally::feed::Sources;
+use livetally::source::SourceState;
+use livetally::ui::app::{Action, App};
+use livetally::ui::render::render;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const RULES: &str = include_str!("fixtures/rules.csv");
+
+pub fn app_from(text: &str, scope: Scope) -> App {
+    let mut engine = Engine::new(Config::default());
+    for it in decode_str(text, DecodeOptions::default()) {
+        match it.what {
+            Decoded::Event(ev) => engine.ingest(ev),
+            Decoded::Skipped(_) => engine.skipped(),
+            Decoded::Rejected(r) => engine.reject("rules.csv", it.line, r),
+        }
+    }
+    let mut sources = Sources::new(vec!["rules.csv".into()]);
+    sources.list[0].state = SourceState::Ended;
+    let mut app = App::new(engine, sources, scope);
+    app.utc = true;
+    app.mono = true;
+    let now = app.engine.now.unwrap_or(0);
+    app.refresh(0.0, now + 1_500);
+    app
+}
+
+fn draw(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| render(f, app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn full_120x40() {
+    let app = app_from(RULES, Scope::All);
+    insta::assert_snapshot!(draw(&app, 120, 40));
+}
+
+#[test]
+fn compact_80x24() {
+    let app = app_from(RULES, Scope::All);
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn minimal_40x12() {
+    let app = app_from(RULES, Scope::All);
+    insta::assert_snapshot!(draw(&app, 40, 12));
+}
+
+#[test]
+fn too_small_never_panics() {
+    let app = app_from(RULES, Scope::All);
+    for (w, h) in [(1, 1), (2, 1), (20, 4), (29, 40), (200, 5), (1, 60)] {
+        let _ = draw(&app, w, h);
+    }
+    insta::assert_snapshot!(draw(&app, 20, 4));
+}
+
+#[test]
+fn help_overlay_and_detail_view() {
+    let mut app = app_from(RULES, Scope::All);
+    app.act(Action::Help);
+    insta::assert_snapshot!("help", draw(&app, 120, 40));
+    app.act(Action::Help);
+    app.act(Action::Down); // bob
+    app.act(Action::Open);
+    insta::assert_snapshot!("detail_bob", draw(&app, 120, 40));
+}
