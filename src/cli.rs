@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Read the inputs to the end and print the report (no terminal needed).
-    Report(ReportArgs),
+    Report(Box<ReportArgs>),
     /// Write a synthetic feed to stdout (demo data, benchmarks).
     Simulate(SimulateArgs),
 }

@@ -63,7 +63,11 @@ impl Sources {
                 invalid_utf8,
                 lines,
             } => {
-                let name = self.list.get(source).map(|s| s.name.clone()).unwrap_or_default();
+                let name = self
+                    .list
+                    .get(source)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
                 if let Some(s) = self.list.get_mut(source) {
                     s.lines += lines;
                     s.invalid_utf8 += invalid_utf8;

@@ -12,7 +12,7 @@ pub fn thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -116,7 +116,10 @@ pub fn local_time(ts: TsMs) -> String {
 
 pub fn local_datetime(ts: TsMs) -> String {
     match DateTime::<Utc>::from_timestamp_millis(ts) {
-        Some(t) => t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string(),
+        Some(t) => t
+            .with_timezone(&Local)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
         None => "-".into(),
     }
 }

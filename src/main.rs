@@ -5,7 +5,7 @@ use livetally::cmd;
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Report(args)) => cmd::report::run(args),
+        Some(Command::Report(args)) => cmd::report::run(*args),
         Some(Command::Simulate(_args)) => Err(cmd::Exit::runtime("simulate: not built yet")),
         None => livetally::ui::run(cli.dash),
     };

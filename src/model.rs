@@ -71,8 +71,13 @@ impl OrderStatus {
         let up = s.trim().to_ascii_uppercase();
         Some(match up.as_str() {
             "PENDING" | "UNPAID" | "ON_HOLD" => OrderStatus::Pending,
-            "PAID" | "AWAITING_SHIPMENT" | "AWAITING_COLLECTION" | "PARTIALLY_SHIPPING"
-            | "IN_TRANSIT" | "DELIVERED" | "COMPLETED" => OrderStatus::Paid,
+            "PAID"
+            | "AWAITING_SHIPMENT"
+            | "AWAITING_COLLECTION"
+            | "PARTIALLY_SHIPPING"
+            | "IN_TRANSIT"
+            | "DELIVERED"
+            | "COMPLETED" => OrderStatus::Paid,
             "CANCELLED" | "CANCELED" | "CANCEL" => OrderStatus::Cancelled,
             "REFUNDED" => OrderStatus::Refunded,
             _ => return None,
@@ -222,11 +227,7 @@ fn round_div(a: i64, b: i64) -> i64 {
     }
     let q = a / b;
     let r = a % b;
-    if r.abs() * 2 >= b {
-        q + a.signum()
-    } else {
-        q
-    }
+    if r.abs() * 2 >= b { q + a.signum() } else { q }
 }
 
 #[cfg(test)]

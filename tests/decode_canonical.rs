@@ -93,13 +93,17 @@ fn format_override_and_missing_header_columns() {
     // forced CSV: a JSON-looking first line is a (bad) header
     let items = decode_str("{\"ts\":1}\n", opts);
     assert!(matches!(&items[0].what, Decoded::Rejected(r) if r.contains("lacks required column")));
-    let unterminated = decode_str("ts,kind,item\n1795464903,gift,\"Rose\n", DecodeOptions::default());
+    let unterminated = decode_str(
+        "ts,kind,item\n1795464903,gift,\"Rose\n",
+        DecodeOptions::default(),
+    );
     assert!(matches!(&unterminated[0].what, Decoded::Rejected(r) if r.contains("unterminated")));
 }
 
 #[test]
 fn map_and_constant_kind_read_a_foreign_export() {
-    let mut map = FieldMap::parse("ts=created_at,user=customer_id,amount=total,order_id=id").unwrap();
+    let mut map =
+        FieldMap::parse("ts=created_at,user=customer_id,amount=total,order_id=id").unwrap();
     map.constant_kind = Some("order".into());
     let opts = DecodeOptions {
         map,

@@ -183,7 +183,14 @@ fn hour_window_leaves_out_only_the_late_event() {
     let all = report(Scope::All);
     let hour = report(Scope::Window(3600));
     assert_eq!(hour["funnel"]["viewers"], 8);
-    for k in ["gifts", "orders", "conversion", "creators", "top_gifts", "top_products"] {
+    for k in [
+        "gifts",
+        "orders",
+        "conversion",
+        "creators",
+        "top_gifts",
+        "top_products",
+    ] {
         assert_eq!(hour[k], all[k], "{k}");
     }
     // without u9 the non-gifters are u4 u5 u6 u8: 1/4, so lift 0.75/0.25 = 3
@@ -231,7 +238,9 @@ fn rings_agree_with_the_order_scan() {
     // scan of orders are two roads to the same numbers.
     let e = engine();
     let s = e.snapshot(Scope::Window(3600), None);
-    let ring = e.recent.sum_since(livetally::engine::sec(e.now.unwrap()) - 3599);
+    let ring = e
+        .recent
+        .sum_since(livetally::engine::sec(e.now.unwrap()) - 3599);
     assert_eq!(ring.paid as u64, s.orders.paid);
     assert_eq!(ring.refunded as u64, s.orders.refunded);
     assert_eq!(ring.cancelled as u64, s.orders.cancelled);

@@ -3,8 +3,8 @@
 
 use super::Exit;
 use crate::cli::FeedArgs;
-use crate::decode::fields::FieldMap;
 use crate::decode::DecodeOptions;
+use crate::decode::fields::FieldMap;
 use crate::engine::Config;
 use crate::source::record::Sink;
 use crate::source::{Input, SourceOptions};
@@ -13,9 +13,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub fn engine_config(a: &FeedArgs) -> Result<Config, Exit> {
-    if !(a.usd_per_coin.is_finite() && a.usd_per_coin >= 0.0)
-        || !(a.creator_usd_per_coin.is_finite() && a.creator_usd_per_coin >= 0.0)
-    {
+    let ok = |x: f64| x.is_finite() && x >= 0.0;
+    if !ok(a.usd_per_coin) || !ok(a.creator_usd_per_coin) {
         return Err(Exit::usage("money rates must be non-negative numbers"));
     }
     Ok(Config {
@@ -102,10 +101,10 @@ pub fn inputs(a: &FeedArgs, fallback: Option<Input>) -> Result<Vec<Input>, Exit>
             }
         }
     }
-    if let Some(r) = a.replay {
-        if !(r.is_finite() && r > 0.0) {
-            return Err(Exit::usage("--replay SPEED must be a positive number"));
-        }
+    if let Some(r) = a.replay
+        && !(r.is_finite() && r > 0.0)
+    {
+        return Err(Exit::usage("--replay SPEED must be a positive number"));
     }
     Ok(inputs)
 }
@@ -119,8 +118,16 @@ pub fn source_options(a: &FeedArgs, demo_rate: f64) -> Result<SourceOptions, Exi
         follow: a.follow,
         replay: a.replay,
         max_line: a.max_line.max(1),
-        record: a.record.as_deref().map(|p| open(p, "--record")).transpose()?,
-        rejects: a.rejects.as_deref().map(|p| open(p, "--rejects")).transpose()?,
+        record: a
+            .record
+            .as_deref()
+            .map(|p| open(p, "--record"))
+            .transpose()?,
+        rejects: a
+            .rejects
+            .as_deref()
+            .map(|p| open(p, "--rejects"))
+            .transpose()?,
         demo_rate,
         demo_seed: 7,
     })

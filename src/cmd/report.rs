@@ -38,19 +38,21 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
         if let Some(obj) = v.as_object_mut() {
             obj.insert(
                 "sources".into(),
-                serde_json::json!(sources
-                    .list
-                    .iter()
-                    .map(|s| serde_json::json!({
-                        "name": s.name,
-                        "lines": s.lines,
-                        "invalid_utf8": s.invalid_utf8,
-                        "failed": match &s.state {
-                            source::SourceState::Failed(why) => Some(why.clone()),
-                            _ => None,
-                        },
-                    }))
-                    .collect::<Vec<_>>()),
+                serde_json::json!(
+                    sources
+                        .list
+                        .iter()
+                        .map(|s| serde_json::json!({
+                            "name": s.name,
+                            "lines": s.lines,
+                            "invalid_utf8": s.invalid_utf8,
+                            "failed": match &s.state {
+                                source::SourceState::Failed(why) => Some(why.clone()),
+                                _ => None,
+                            },
+                        }))
+                        .collect::<Vec<_>>()
+                ),
             );
         }
         let mut s = serde_json::to_string_pretty(&v)

@@ -79,7 +79,7 @@ impl CsvState {
             let has = |f| cols.contains(&Some(f));
             let missing: Vec<&str> = [Field::Ts, Field::Kind]
                 .into_iter()
-                .filter(|&f| !has(f) && !(f == Field::Kind && self.map.constant_kind.is_some()))
+                .filter(|&f| !(has(f) || (f == Field::Kind && self.map.constant_kind.is_some())))
                 .map(|f| self.map.source_of(f))
                 .collect();
             if !missing.is_empty() {

@@ -150,7 +150,11 @@ mod tests {
         assert_eq!(m.field_for_header("ts"), None);
         assert_eq!(m.field_for_header("Currency"), Some(Field::Currency));
         assert_eq!(m.source_of(Field::Amount), "total");
-        assert!(FieldMap::parse("when=x").unwrap_err().contains("unknown field"));
+        assert!(
+            FieldMap::parse("when=x")
+                .unwrap_err()
+                .contains("unknown field")
+        );
         assert!(FieldMap::parse("ts").is_err());
     }
 }

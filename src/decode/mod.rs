@@ -117,12 +117,11 @@ impl LineDecoder {
             return;
         }
         for it in items {
-            if let Decoded::Event(ev) = &mut it.what {
-                if ev.kind == crate::model::Kind::Order {
-                    if let Some(live) = ev.user.as_ref().and_then(|u| self.opts.user_map.get(u)) {
-                        ev.user = Some(live.clone());
-                    }
-                }
+            if let Decoded::Event(ev) = &mut it.what
+                && ev.kind == crate::model::Kind::Order
+                && let Some(live) = ev.user.as_ref().and_then(|u| self.opts.user_map.get(u))
+            {
+                ev.user = Some(live.clone());
             }
         }
     }

@@ -15,13 +15,17 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
     if let Ok(n) = s.parse::<i64>() {
         return Ok(epoch_to_ms(n));
     }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        if let Ok(f) = s.parse::<f64>() {
-            if f.is_finite() && f >= 0.0 {
-                let ms = if f > MS_THRESHOLD as f64 { f } else { f * 1000.0 };
-                return Ok(ms.round() as i64);
-            }
-        }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && let Ok(f) = s.parse::<f64>()
+        && f.is_finite()
+        && f >= 0.0
+    {
+        let ms = if f > MS_THRESHOLD as f64 {
+            f
+        } else {
+            f * 1000.0
+        };
+        return Ok(ms.round() as i64);
     }
     match DateTime::parse_from_rfc3339(s) {
         Ok(dt) => Ok(dt.timestamp_millis()),
@@ -50,10 +54,13 @@ pub fn parse_count(name: &str, s: &str) -> Result<i64, String> {
         return Ok(n);
     }
     // JSON emitters sometimes write integral values as 3.0
-    if let Ok(f) = t.parse::<f64>() {
-        if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 9.0e15 {
-            return Ok(f as i64);
-        }
+    if let Ok(f) = t.parse::<f64>()
+        && f.is_finite()
+        && f >= 0.0
+        && f.fract() == 0.0
+        && f < 9.0e15
+    {
+        return Ok(f as i64);
     }
     Err(format!("non-numeric {name} {:?}", clip(t)))
 }
@@ -119,7 +126,10 @@ mod tests {
     #[test]
     fn timestamps() {
         assert_eq!(parse_ts("2026-11-23T20:15:03.120Z"), Ok(1_795_464_903_120));
-        assert_eq!(parse_ts("2026-11-23T21:15:03.120+01:00"), Ok(1_795_464_903_120));
+        assert_eq!(
+            parse_ts("2026-11-23T21:15:03.120+01:00"),
+            Ok(1_795_464_903_120)
+        );
         assert_eq!(parse_ts("1795464903"), Ok(1_795_464_903_000));
         assert_eq!(parse_ts("1795464903120"), Ok(1_795_464_903_120));
         assert_eq!(parse_ts("1795464903.12"), Ok(1_795_464_903_120));
@@ -148,6 +158,10 @@ mod tests {
         assert_eq!(parse_count("qty", "3.0"), Ok(3));
         assert!(parse_count("qty", "-1").is_err());
         assert!(parse_count("qty", "2.5").is_err());
-        assert!(parse_count("qty", "many").unwrap_err().contains("non-numeric qty"));
+        assert!(
+            parse_count("qty", "many")
+                .unwrap_err()
+                .contains("non-numeric qty")
+        );
     }
 }

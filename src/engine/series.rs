@@ -47,10 +47,7 @@ impl<B: Bucket> Series<B> {
 
     /// The bucket of `sec` if it is still kept.
     pub fn get_mut(&mut self, sec: i64) -> Option<&mut B> {
-        let i = self
-            .buckets
-            .binary_search_by_key(&sec, |(s, _)| *s)
-            .ok()?;
+        let i = self.buckets.binary_search_by_key(&sec, |(s, _)| *s).ok()?;
         Some(&mut self.buckets[i].1)
     }
 

@@ -228,7 +228,11 @@ impl Engine {
             let Some(p) = c.paid_ts else { continue };
             if c.is_net_paid() {
                 if let Some(u) = user {
-                    user_orders.entry(u).or_default().paid.push((p, o.creator()));
+                    user_orders
+                        .entry(u)
+                        .or_default()
+                        .paid
+                        .push((p, o.creator()));
                 }
             }
             if p < from {
@@ -281,10 +285,7 @@ impl Engine {
         for (uid, _, u) in self.users.iter() {
             let seen = match only {
                 None => u.last_seen >= from,
-                Some(sel) => u
-                    .seen
-                    .iter()
-                    .any(|&(c, t)| Some(c) == sel && t >= from),
+                Some(sel) => u.seen.iter().any(|&(c, t)| Some(c) == sel && t >= from),
             };
             let start = u.gifts.partition_point(|g| g.ts < from);
             let gifts = u.gifts[start..].iter().filter(|g| wants(Some(g.creator)));
@@ -403,7 +404,11 @@ impl Engine {
                 })
                 .filter(|t| t.gifts_sent > 0 || t.diamonds > 0)
                 .collect();
-            v.sort_by(|a, b| b.diamonds.cmp(&a.diamonds).then_with(|| a.gift.cmp(&b.gift)));
+            v.sort_by(|a, b| {
+                b.diamonds
+                    .cmp(&a.diamonds)
+                    .then_with(|| a.gift.cmp(&b.gift))
+            });
             v.truncate(10);
             v
         } else {
@@ -422,11 +427,11 @@ impl Engine {
         let non_gifters = viewers - gifters;
         let gifter_rate = Rate::of(gifting_buyers, gifters);
         let non_gifter_rate = Rate::of(non_gifter_buyers, non_gifters);
-        let (lift, lift_ci) = match katz_ratio(gifting_buyers, gifters, non_gifter_buyers, non_gifters)
-        {
-            Some((r, ci)) => (Some(r), Some(ci)),
-            None => (None, None),
-        };
+        let (lift, lift_ci) =
+            match katz_ratio(gifting_buyers, gifters, non_gifter_buyers, non_gifters) {
+                Some((r, ci)) => (Some(r), Some(ci)),
+                None => (None, None),
+            };
 
         let rates = Scope::CYCLE[..4]
             .iter()
@@ -539,7 +544,13 @@ impl Engine {
             .filter(|(_, g)| g.net != 0)
             .map(|(c, g)| {
                 let r = g.net as f64 / crate::model::MONEY_SCALE as f64;
-                (*c, (r * scale, super::stats::Z95 * g.net_sq.max(0.0).sqrt() * scale))
+                (
+                    *c,
+                    (
+                        r * scale,
+                        super::stats::Z95 * g.net_sq.max(0.0).sqrt() * scale,
+                    ),
+                )
             })
             .collect();
         Projection {

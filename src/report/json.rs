@@ -157,4 +157,3 @@ fn round2(v: f64) -> Value {
         Value::Null
     }
 }
-

@@ -18,7 +18,11 @@ pub fn to_table(s: &Snapshot) -> String {
         .as_deref()
         .map(|c| format!(" · creator {c}"))
         .unwrap_or_default();
-    let _ = writeln!(o, "livetally report · window {}{who} · {span}", s.scope.label());
+    let _ = writeln!(
+        o,
+        "livetally report · window {}{who} · {span}",
+        s.scope.label()
+    );
     let _ = writeln!(
         o,
         "events  gift {} · order {} · join {} · like {} · follow {} · share {} · viewers {} · skipped {} · errors {} · duplicates {} · late {} · streaks timed out {}",

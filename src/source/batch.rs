@@ -74,8 +74,7 @@ impl Batcher {
 
     /// Send when full or when the oldest item has waited long enough.
     pub fn maybe_flush(&mut self) {
-        if self.items.len() >= MAX_ITEMS || self.started.is_some_and(|t| t.elapsed() >= MAX_DELAY)
-        {
+        if self.items.len() >= MAX_ITEMS || self.started.is_some_and(|t| t.elapsed() >= MAX_DELAY) {
             self.flush();
         }
     }

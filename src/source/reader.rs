@@ -2,9 +2,9 @@
 //! `--rejects`, `--replay` pacing and `--follow` (like `tail -F`: survives
 //! truncation, rotation by rename, deletion and recreation).
 
+use super::SourceOptions;
 use super::batch::{Batcher, Feed, SourceState};
 use super::lines::{LineReader, Next};
-use super::SourceOptions;
 use crate::decode::{Decoded, Item, LineDecoder};
 use crossbeam_channel::Sender;
 use std::fs::File;
@@ -38,10 +38,10 @@ impl<'a> Pipeline<'a> {
             batch: Batcher::new(source, tx),
             opts,
             line_no: 0,
-            pace: opts
-                .replay
-                .filter(|s| *s > 0.0)
-                .map(|speed| Pace { speed, origin: None }),
+            pace: opts.replay.filter(|s| *s > 0.0).map(|speed| Pace {
+                speed,
+                origin: None,
+            }),
         }
     }
 
@@ -50,11 +50,11 @@ impl<'a> Pipeline<'a> {
         let start;
         match next {
             Next::Line(bytes) => {
-                if let Some(rec) = &self.opts.record {
-                    if let Some(err) = rec.write_line(&[&bytes]) {
-                        self.batch
-                            .notice(format!("--record failed: {err}; ingest continues"));
-                    }
+                if let Some(rec) = &self.opts.record
+                    && let Some(err) = rec.write_line(&[&bytes])
+                {
+                    self.batch
+                        .notice(format!("--record failed: {err}; ingest continues"));
                 }
                 let (text, invalid) = match String::from_utf8(bytes) {
                     Ok(s) => (s, false),
@@ -73,9 +73,7 @@ impl<'a> Pipeline<'a> {
                 start = items.len();
                 items.push(Item {
                     line: self.line_no,
-                    what: Decoded::Rejected(format!(
-                        "line of {n} bytes exceeds --max-line {max}"
-                    )),
+                    what: Decoded::Rejected(format!("line of {n} bytes exceeds --max-line {max}")),
                 });
                 self.after_decode(start, None);
             }
@@ -94,7 +92,8 @@ impl<'a> Pipeline<'a> {
                 .collect();
             for (line, reason) in rejected {
                 let head = format!("{}:{}: {}\t", self.name, line, reason);
-                if let Some(err) = rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()]) {
+                if let Some(err) = rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()])
+                {
                     self.batch
                         .notice(format!("--rejects failed: {err}; ingest continues"));
                 }
@@ -221,8 +220,10 @@ pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: 
             }
             Some((_, len)) if len < r.consumed => {
                 if let Ok(f) = File::open(path) {
-                    p.batch
-                        .notice(format!("{}: truncated, reading from the start", path.display()));
+                    p.batch.notice(format!(
+                        "{}: truncated, reading from the start",
+                        path.display()
+                    ));
                     r.reset(f);
                     p.line_no = 0;
                     inode = file_id(path).map(|(ino, _)| ino);

@@ -64,10 +64,10 @@ impl Sink {
 
     pub fn flush(&self) {
         if let Ok(mut g) = self.inner.lock() {
-            if g.failed.is_none() {
-                if let Err(e) = g.out.flush() {
-                    g.failed = Some(e.to_string());
-                }
+            if g.failed.is_none()
+                && let Err(e) = g.out.flush()
+            {
+                g.failed = Some(e.to_string());
             }
             g.last_flush = Instant::now();
         }

@@ -248,7 +248,11 @@ impl App {
                     .unwrap_or(-1.0)
                     .total_cmp(&a.conversion.rate.unwrap_or(-1.0)),
             };
-            let ord = if self.sort_reversed { ord.reverse() } else { ord };
+            let ord = if self.sort_reversed {
+                ord.reverse()
+            } else {
+                ord
+            };
             // ties by name keep rows from swapping places between refreshes
             ord.then_with(|| a.creator.cmp(&b.creator))
         });
@@ -274,8 +278,11 @@ impl App {
     fn move_selection(&mut self, delta: isize, to_end: Option<bool>) {
         match self.focus {
             Focus::Creators => {
-                let names: Vec<String> =
-                    self.creator_rows().iter().map(|r| r.creator.clone()).collect();
+                let names: Vec<String> = self
+                    .creator_rows()
+                    .iter()
+                    .map(|r| r.creator.clone())
+                    .collect();
                 if names.is_empty() {
                     return;
                 }
@@ -319,16 +326,30 @@ impl App {
                 self.since_pause = 0;
             }
             Action::NextWindow | Action::PrevWindow => {
-                let i = Scope::CYCLE.iter().position(|s| *s == self.scope).unwrap_or(0);
+                let i = Scope::CYCLE
+                    .iter()
+                    .position(|s| *s == self.scope)
+                    .unwrap_or(0);
                 let n = Scope::CYCLE.len();
-                let j = if a == Action::NextWindow { (i + 1) % n } else { (i + n - 1) % n };
+                let j = if a == Action::NextWindow {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 self.scope = Scope::CYCLE[j];
                 self.force_refresh();
             }
             Action::FocusNext | Action::FocusPrev => {
-                let i = Focus::ORDER.iter().position(|f| *f == self.focus).unwrap_or(0);
+                let i = Focus::ORDER
+                    .iter()
+                    .position(|f| *f == self.focus)
+                    .unwrap_or(0);
                 let n = Focus::ORDER.len();
-                let j = if a == Action::FocusNext { (i + 1) % n } else { (i + n - 1) % n };
+                let j = if a == Action::FocusNext {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 self.focus = Focus::ORDER[j];
             }
             Action::Up => self.move_selection(-1, None),
@@ -338,7 +359,10 @@ impl App {
             Action::Home => self.move_selection(0, Some(false)),
             Action::End => self.move_selection(0, Some(true)),
             Action::NextSort => {
-                let i = SortKey::ORDER.iter().position(|s| *s == self.sort).unwrap_or(0);
+                let i = SortKey::ORDER
+                    .iter()
+                    .position(|s| *s == self.sort)
+                    .unwrap_or(0);
                 self.sort = SortKey::ORDER[(i + 1) % SortKey::ORDER.len()];
                 self.sort_reversed = false;
             }
@@ -383,11 +407,7 @@ impl App {
             }
             Action::Export => {
                 self.status = Some(match super::export::export(self) {
-                    Ok((json, csv)) => format!(
-                        "exported {} and {}",
-                        json.display(),
-                        csv.display()
-                    ),
+                    Ok((json, csv)) => format!("exported {} and {}", json.display(), csv.display()),
                     Err(e) => format!("export failed: {e}"),
                 });
             }

@@ -19,7 +19,13 @@ pub fn export(app: &App) -> Result<(PathBuf, PathBuf), String> {
     write_atomic(&json_path, &json)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
-        "creator", "gifts_sent", "diamonds", "gifters", "orders", "gmv", "converted",
+        "creator",
+        "gifts_sent",
+        "diamonds",
+        "gifters",
+        "orders",
+        "gmv",
+        "converted",
         "conversion_rate",
     ];
     w.write_record(header).map_err(|e| e.to_string())?;
@@ -38,7 +44,10 @@ pub fn export(app: &App) -> Result<(PathBuf, PathBuf), String> {
             r.orders.to_string(),
             gmv,
             r.converted.to_string(),
-            r.conversion.rate.map(|x| format!("{x:.4}")).unwrap_or_default(),
+            r.conversion
+                .rate
+                .map(|x| format!("{x:.4}"))
+                .unwrap_or_default(),
         ])
         .map_err(|e| e.to_string())?;
     }
@@ -48,8 +57,12 @@ pub fn export(app: &App) -> Result<(PathBuf, PathBuf), String> {
 }
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| format!("{}: {e}", path.display()))?;

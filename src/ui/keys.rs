@@ -57,7 +57,10 @@ pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
 
 /// Every key, for the help overlay and the README.
 pub const HELP: &[(&str, &str)] = &[
-    ("q  Esc  Ctrl-C", "quit (Esc first closes help, filter or detail)"),
+    (
+        "q  Esc  Ctrl-C",
+        "quit (Esc first closes help, filter or detail)",
+    ),
     ("?", "this help"),
     ("space", "pause the view; ingest continues"),
     ("w / W", "next / previous window: 1m 5m 15m 1h all"),
@@ -68,5 +71,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("/", "filter creators by text (Enter keeps, Esc clears)"),
     ("Enter", "open the selected creator's detail"),
     ("Esc  Backspace", "back from the detail view"),
-    ("e", "export the view to JSON and CSV in the working directory"),
+    (
+        "e",
+        "export the view to JSON and CSV in the working directory",
+    ),
 ];

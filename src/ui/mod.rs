@@ -126,7 +126,11 @@ fn main_loop(
     let mut force = true;
     loop {
         let changed = app.engine.generation != seen_generation;
-        let next = if changed { last_draw + frame } else { last_draw + Duration::from_secs(1) };
+        let next = if changed {
+            last_draw + frame
+        } else {
+            last_draw + Duration::from_secs(1)
+        };
         let timeout = next.saturating_duration_since(Instant::now());
         select! {
             recv(feed_rx) -> msg => match msg {
@@ -180,7 +184,10 @@ fn main_loop(
         // share of the time bounded instead of recomputing every frame.
         let changed = app.engine.generation != seen_generation;
         let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 5).max(frame);
-        if (changed && refresh_due) || force || now.duration_since(last_refresh) >= Duration::from_secs(1) {
+        if (changed && refresh_due)
+            || force
+            || now.duration_since(last_refresh) >= Duration::from_secs(1)
+        {
             let t0 = Instant::now();
             seen_generation = app.engine.generation;
             app.refresh(eps.2, chrono::Utc::now().timestamp_millis());

@@ -56,7 +56,10 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
     if roomy {
         lines.push(Line::from(vec![
             label("       ", t),
-            Span::styled(range_bar(s.conversion.ci95, s.conversion.rate, bar_w), t.accent()),
+            Span::styled(
+                range_bar(s.conversion.ci95, s.conversion.rate, bar_w),
+                t.accent(),
+            ),
             label(" 95% interval", t),
         ]));
     }
@@ -109,7 +112,10 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
             })
             .collect();
         if !gmv.is_empty() {
-            lines.push(Line::from(vec![label("       ", t), plain(gmv.join(" + "))]));
+            lines.push(Line::from(vec![
+                label("       ", t),
+                plain(gmv.join(" + ")),
+            ]));
         }
     }
     f.render_widget(Paragraph::new(lines), inner);

@@ -42,10 +42,18 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         ("conv", SortKey::Conversion),
     ];
     let header = Row::new(heads.iter().map(|(h, k)| {
-        let style = if *k == app.sort { t.key().patch(t.accent()) } else { t.dim() };
+        let style = if *k == app.sort {
+            t.key().patch(t.accent())
+        } else {
+            t.dim()
+        };
         let line = Line::from(Span::styled(*h, style));
         // numbers are right-aligned, so are their headings
-        Cell::from(if *k == SortKey::Creator { line } else { line.right_aligned() })
+        Cell::from(if *k == SortKey::Creator {
+            line
+        } else {
+            line.right_aligned()
+        })
     }));
     let inner_w = area.width.saturating_sub(2);
     let name_w = inner_w.saturating_sub(8 + 10 + 8 + 7 + 14 + 7 + 6).max(6);
@@ -55,7 +63,9 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
             Row::new(vec![
                 Cell::from(crate::text::fit(&r.creator, name_w as usize)),
                 Cell::from(Line::from(thousands(r.gifts_sent)).right_aligned()),
-                Cell::from(Line::from(Span::styled(thousands(r.diamonds), t.gift())).right_aligned()),
+                Cell::from(
+                    Line::from(Span::styled(thousands(r.diamonds), t.gift())).right_aligned(),
+                ),
                 Cell::from(Line::from(thousands(r.gifters as i64)).right_aligned()),
                 Cell::from(Line::from(thousands(r.orders as i64)).right_aligned()),
                 Cell::from(Line::from(Span::styled(money_map(&r.gmv), t.money())).right_aligned()),

@@ -8,7 +8,10 @@ use ratatui::widgets::Paragraph;
 pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     if let Some(status) = &app.status {
         f.render_widget(
-            Paragraph::new(Line::styled(crate::text::truncate(status, area.width as usize), t.warn())),
+            Paragraph::new(Line::styled(
+                crate::text::truncate(status, area.width as usize),
+                t.warn(),
+            )),
             area,
         );
         return;
@@ -16,7 +19,14 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     let keys: &[(&str, &str)] = if app.filtering {
         &[("type", "filter"), ("Enter", "keep"), ("Esc", "clear")]
     } else if app.detail.is_some() {
-        &[("Esc", "back"), ("w", "window"), ("space", "pause"), ("e", "export"), ("?", "help"), ("q", "quit")]
+        &[
+            ("Esc", "back"),
+            ("w", "window"),
+            ("space", "pause"),
+            ("e", "export"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
     } else {
         &[
             ("q", "quit"),

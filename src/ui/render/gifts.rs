@@ -54,7 +54,10 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
         ]));
     }
     f.render_widget(Paragraph::new(lines), text);
-    f.render_widget(Sparkline::default().data(&v.diamonds).style(t.gift()), spark);
+    f.render_widget(
+        Sparkline::default().data(&v.diamonds).style(t.gift()),
+        spark,
+    );
     if tops.height > 0 {
         let w = tops.width as usize;
         let lines: Vec<Line> = s

@@ -56,7 +56,10 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
     ));
     spans.push(Span::raw(format!(" · late {}", thousands(c.late as i64))));
     if c.duplicates > 0 {
-        spans.push(Span::raw(format!(" · dup {}", thousands(c.duplicates as i64))));
+        spans.push(Span::raw(format!(
+            " · dup {}",
+            thousands(c.duplicates as i64)
+        )));
     }
     let mut lines = vec![Line::from(spans)];
     if area.height > 1 {

@@ -35,7 +35,10 @@ pub fn render(f: &mut Frame, app: &App) {
         return;
     }
     let Some(view) = &app.view else {
-        f.render_widget(Paragraph::new("livetally · waiting for the first events…"), area);
+        f.render_widget(
+            Paragraph::new("livetally · waiting for the first events…"),
+            area,
+        );
         return;
     };
     if area.width >= 100 && area.height >= 30 {
@@ -71,8 +74,7 @@ fn full(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(bottom);
     creators::render(f, app, t, left);
-    let [tick, errs] =
-        Layout::vertical([Constraint::Min(4), Constraint::Length(6)]).areas(right);
+    let [tick, errs] = Layout::vertical([Constraint::Min(4), Constraint::Length(6)]).areas(right);
     ticker::render(f, app, v, t, tick);
     ticker::render_errors(f, app, v, t, errs);
     footer::render(f, app, t, foot);
@@ -115,11 +117,19 @@ fn minimal(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
     use crate::format::*;
     let mut lines = vec![
         Line::styled(
-            format!("gifts {} · ◆ {}", thousands(s.gifts_sent), thousands(s.diamonds)),
+            format!(
+                "gifts {} · ◆ {}",
+                thousands(s.gifts_sent),
+                thousands(s.diamonds)
+            ),
             t.gift(),
         ),
         Line::styled(
-            format!("paid {} · {}", thousands(s.orders.paid as i64), money_map(&s.orders.gmv)),
+            format!(
+                "paid {} · {}",
+                thousands(s.orders.paid as i64),
+                money_map(&s.orders.gmv)
+            ),
             t.money(),
         ),
         Line::from(format!(
@@ -130,7 +140,11 @@ fn minimal(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         )),
         Line::from(format!("lift {}", ratio(s.lift.lift))),
     ];
-    for r in app.creator_rows().iter().take(body.height.saturating_sub(4) as usize) {
+    for r in app
+        .creator_rows()
+        .iter()
+        .take(body.height.saturating_sub(4) as usize)
+    {
         lines.push(Line::from(format!(
             "{} ◆{}",
             crate::text::truncate(&r.creator, (body.width as usize).saturating_sub(12)),

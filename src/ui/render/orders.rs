@@ -27,7 +27,10 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
                 if o.refunded > 0 { t.warn() } else { t.dim() },
             ),
         ]),
-        Line::from(vec![label("GMV ", t), Span::styled(money_map(&o.gmv), t.money())]),
+        Line::from(vec![
+            label("GMV ", t),
+            Span::styled(money_map(&o.gmv), t.money()),
+        ]),
     ];
     if o.gmv_unknown > 0 {
         lines.push(Line::from(vec![Span::styled(
@@ -36,7 +39,10 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
         )]));
     }
     if roomy {
-        lines.push(Line::from(vec![label("gross ", t), plain(money_map(&o.gmv_gross))]));
+        lines.push(Line::from(vec![
+            label("gross ", t),
+            plain(money_map(&o.gmv_gross)),
+        ]));
         lines.push(Line::from(vec![
             label("units ", t),
             plain(thousands(o.units)),

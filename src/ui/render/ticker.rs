@@ -9,7 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
-    let block = panel("Ticker · big gifts, orders, refunds", app.focus == Focus::Ticker, t);
+    let block = panel(
+        "Ticker · big gifts, orders, refunds",
+        app.focus == Focus::Ticker,
+        t,
+    );
     let inner = block.inner(area);
     f.render_widget(block, area);
     if v.ticker.is_empty() {

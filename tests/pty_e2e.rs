@@ -1,0 +1,238 @@
+//! The real binary in a pseudo-terminal, driven like a person would: pipe a
+//! feed in, wait for the totals, press keys, read the screen (vt100).
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_livetally");
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Screen {
+    fn spawn(shell_cmd: &str, cwd: &Path) -> Screen {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", shell_cmd]);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TZ", "UTC");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
+        let p = parser.clone();
+        std::thread::spawn(move || {
+            let _keep_master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut g) = p.lock() {
+                    g.process(&buf[..n]);
+                }
+            }
+        });
+        Screen {
+            parser,
+            writer,
+            child,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if t.contains(needle) {
+                return t;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {needle:?}; screen:\n{t}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_gone(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if !t.contains(needle) {
+                return t;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("timed out waiting for {needle:?} to go; screen:\n{t}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.exit_code();
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                let _ = self.child.kill();
+                panic!("process did not exit; screen:\n{}", self.text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn fixture() -> String {
+    format!("{}/tests/fixtures/rules.csv", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn piped_feed_keys_and_clean_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!("cat '{}' | '{BIN}' --window all -", fixture());
+    let mut s = Screen::spawn(&cmd, dir.path());
+    let screen = s.wait_for("feed ended");
+    assert!(screen.contains("diamonds 30,305"), "{screen}");
+    assert!(screen.contains("2/4 50.0% [15.0%, 85.0%]"), "{screen}");
+    assert!(screen.contains("rejected 1"), "{screen}");
+
+    s.press(" ");
+    s.wait_for("PAUSED +0");
+    s.press(" ");
+    s.wait_gone("PAUSED");
+
+    // all -> 1m: the last minute holds only o6's refund
+    s.press("w");
+    let screen = s.wait_for("window [1m]");
+    assert!(screen.contains("sent 0  diamonds 0"), "{screen}");
+    s.press("W");
+    s.wait_for("window [all]");
+
+    s.press("/bo");
+    let screen = s.wait_for("/bo");
+    assert!(screen.contains("Creators · 1"), "{screen}");
+    s.press("\x1b");
+    s.wait_for("Creators · 2");
+
+    s.press("?");
+    s.wait_for("any key closes this help");
+    s.press("?");
+    s.wait_gone("any key closes this help");
+
+    s.press("e");
+    let screen = s.wait_for("exported");
+    assert!(screen.contains("livetally-"), "{screen}");
+    let exported: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(exported.len(), 2, "{exported:?}");
+    let json = exported.iter().find(|n| n.ends_with(".json")).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(json)).unwrap()).unwrap();
+    assert_eq!(v["gifts"]["diamonds"], 30305);
+
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+    // the summary lands on the normal screen after the alternate one is left
+    s.wait_for("livetally: 25 events (1 rejected, 1 duplicates, 1 skipped)");
+}
+
+#[test]
+fn follows_a_file_that_grows_and_is_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("feed.csv");
+    std::fs::write(
+        &log,
+        "ts,kind,creator,user,item,qty,diamonds\n2026-11-23T20:00:00Z,gift,alice,u1,Rose,1,1\n",
+    )
+    .unwrap();
+    let cmd = format!("'{BIN}' --window all -f '{}'", log.display());
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.wait_for("following");
+    s.wait_for("diamonds 1 ");
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    // a line written in two parts is held until its newline arrives
+    f.write_all(b"2026-11-23T20:00:05Z,gift,alice,u2,Lion,1,")
+        .unwrap();
+    f.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(s.text().contains("diamonds 1 "), "{}", s.text());
+    f.write_all(b"29999\n").unwrap();
+    f.flush().unwrap();
+    s.wait_for("diamonds 30,000");
+    drop(f);
+    // truncate and start over: what was counted stays counted
+    std::fs::write(
+        &log,
+        "ts,kind,creator,user,item,qty,diamonds\n2026-11-23T20:00:09Z,gift,bob,u3,Rose,1,1\n",
+    )
+    .unwrap();
+    let screen = s.wait_for("diamonds 30,001");
+    assert!(screen.contains("truncated"), "{screen}");
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_143() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pid");
+    let cmd = format!(
+        "'{BIN}' --quiet -f '{}' & echo $! > '{}'; wait $!; echo \"exit=$?\"",
+        fixture(),
+        pidfile.display()
+    );
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.wait_for("following");
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let screen = s.wait_for("exit=143");
+    // back on the normal screen: the dashboard is gone
+    assert!(!screen.contains("Creators"), "{screen}");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn no_terminal_points_to_report() {
+    let out = std::process::Command::new(BIN)
+        .arg(fixture())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("livetally report"), "{err}");
+}
