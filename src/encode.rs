@@ -36,7 +36,7 @@ pub fn amount_to_string(amount: i64, currency: Option<Currency>) -> String {
     let whole = abs / scale;
     let mut frac = abs % scale;
     let mut digits = 4u32;
-    while digits > min_digits && frac % 10 == 0 {
+    while digits > min_digits && frac.is_multiple_of(10) {
         frac /= 10;
         digits -= 1;
     }
@@ -79,7 +79,8 @@ pub fn write_csv<W: Write>(w: &mut csv::Writer<W>, ev: &Event) -> csv::Result<()
         num(diamonds_field(ev)),
         ev.amount
             .map_or(String::new(), |a| amount_to_string(a, ev.currency)),
-        ev.currency.map_or(String::new(), |c| c.as_str().to_string()),
+        ev.currency
+            .map_or(String::new(), |c| c.as_str().to_string()),
         opt(&ev.order_id),
         ev.status.map_or("", |s| s.as_str()).to_string(),
         opt(&ev.event_id),

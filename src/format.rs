@@ -63,6 +63,19 @@ pub fn money_map(m: &BTreeMap<Currency, i64>) -> String {
         .join(" + ")
 }
 
+/// Money per currency in at most `w` columns: everything when it fits,
+/// else the largest amount and how many other currencies there are.
+pub fn money_compact(m: &BTreeMap<Currency, i64>, w: usize) -> String {
+    let all = money_map(m);
+    if crate::text::width(&all) <= w || m.len() < 2 {
+        return all;
+    }
+    let Some((c, v)) = m.iter().max_by_key(|(_, v)| **v) else {
+        return all;
+    };
+    format!("{} +{}", money(*v, *c), m.len() - 1)
+}
+
 /// Dollars from a float estimate: "$1,234.56".
 pub fn usd(v: f64) -> String {
     if !v.is_finite() {
@@ -152,10 +165,10 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(-1000), "-1,000");
-        assert_eq!(money(12_345_6000, Currency::USD), "$12,345.60");
+        assert_eq!(money(123_456_000, Currency::USD), "$12,345.60");
         assert_eq!(money(-5_000, Currency::USD), "-$0.50");
         let chf = Currency::parse("CHF").unwrap();
-        assert_eq!(money(12_000_0000, chf), "12,000.00 CHF");
+        assert_eq!(money(120_000_000, chf), "12,000.00 CHF");
         assert_eq!(pct(None), "—");
         assert_eq!(pct(Some(0.15)), "15.0%");
         assert_eq!(usd(1234.565), "$1,234.57");

@@ -6,7 +6,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Report(args)) => cmd::report::run(*args),
-        Some(Command::Simulate(_args)) => Err(cmd::Exit::runtime("simulate: not built yet")),
+        Some(Command::Simulate(args)) => cmd::simulate::run_cmd(args),
         None => livetally::ui::run(cli.dash),
     };
     if let Err(e) = result {

@@ -241,7 +241,7 @@ mod tests {
         assert_eq!(money_to_string(215_849, Currency::USD), "21.58");
         assert_eq!(money_to_string(-5_000, Currency::USD), "-0.50");
         let jpy = Currency::parse("jpy").unwrap();
-        assert_eq!(money_to_string(1_234_5000, jpy), "1235");
+        assert_eq!(money_to_string(12_345_000, jpy), "1235");
         let kwd = Currency::parse("KWD").unwrap();
         assert_eq!(money_to_string(12_345, kwd), "1.235");
     }

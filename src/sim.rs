@@ -257,21 +257,64 @@ const HANDLES: [&str; 12] = [
     "luxe.lashes",
 ];
 const HANDLE_ADJ: [&str; 16] = [
-    "sunny", "cozy", "lucky", "daily", "urban", "retro", "happy", "tiny", "wild", "chill",
-    "glam", "fresh", "bold", "sweet", "late", "real",
+    "sunny", "cozy", "lucky", "daily", "urban", "retro", "happy", "tiny", "wild", "chill", "glam",
+    "fresh", "bold", "sweet", "late", "real",
 ];
 const HANDLE_NOUN: [&str; 16] = [
     "kitchen", "closet", "beauty", "gamer", "finds", "studio", "vibes", "deals", "garden",
     "makeup", "fitness", "books", "crafts", "beats", "pets", "looks",
 ];
 const NAMES: [&str; 32] = [
-    "Mia", "Jay", "Lukas", "Sofia", "Omar", "Chloe", "Diego", "Aisha", "Noah", "Emma", "Kenji",
-    "Priya", "Zoe", "Mateo", "Lina", "Ethan", "Yara", "Leo", "Ivy", "Marco", "Nina", "Sam",
-    "Ava", "Theo", "Maya", "さくら", "小雨", "민지", "Мария", "Håkon", "Zoë", "José",
+    "Mia",
+    "Jay",
+    "Lukas",
+    "Sofia",
+    "Omar",
+    "Chloe",
+    "Diego",
+    "Aisha",
+    "Noah",
+    "Emma",
+    "Kenji",
+    "Priya",
+    "Zoe",
+    "Mateo",
+    "Lina",
+    "Ethan",
+    "Yara",
+    "Leo",
+    "Ivy",
+    "Marco",
+    "Nina",
+    "Sam",
+    "Ava",
+    "Theo",
+    "Maya",
+    "さくら",
+    "小雨",
+    "민지",
+    "Мария",
+    "Håkon",
+    "Zoë",
+    "José",
 ];
 const DECOR: [&str; 16] = [
-    "", "", "", "", "", " ✨", " 🔥", "💖", "_xo", ".daily", " 🌸", "🍓", " (LIVE fan)",
-    ", the great", " \"Kiki\"", " 🇧🇷",
+    "",
+    "",
+    "",
+    "",
+    "",
+    " ✨",
+    " 🔥",
+    "💖",
+    "_xo",
+    ".daily",
+    " 🌸",
+    "🍓",
+    " (LIVE fan)",
+    ", the great",
+    " \"Kiki\"",
+    " 🇧🇷",
 ];
 
 /// Order lifecycle.
@@ -337,6 +380,15 @@ impl<T> Ord for Due<T> {
 
 /// Earliest first.
 type Queue<T> = BinaryHeap<Reverse<Due<T>>>;
+
+/// The earliest entry, if it is due by `ts`.
+fn pop_due<T>(q: &mut Queue<T>, ts: TsMs) -> Option<T> {
+    if q.peek().is_some_and(|d| d.0.ts <= ts) {
+        q.pop().map(|d| d.0.what)
+    } else {
+        None
+    }
+}
 
 #[derive(Clone, Copy)]
 struct Streak {
@@ -421,7 +473,7 @@ fn sanitize(mut cfg: SimConfig) -> SimConfig {
     ] {
         *x = share(*x);
     }
-    cfg.viewers_every_ms = cfg.viewers_every_ms.map(|p| p.max(100));
+    cfg.viewers_every_ms = cfg.viewers_every_ms.map(|p| p.clamp(100, 24 * 60 * MIN));
     cfg.duration_ms = cfg.duration_ms.map(|d| d.max(0));
     cfg.buy_after_gift = prob(cfg.buy_after_gift);
     cfg.organic_share = prob(cfg.organic_share);
@@ -468,7 +520,7 @@ fn user_id(users: usize, i: u32) -> String {
 fn nickname(seed: u64, i: u32) -> String {
     let h = mix64(seed ^ mix64(u64::from(i)));
     let name = NAMES[(h % NAMES.len() as u64) as usize];
-    if (h >> 12) % 4 == 0 {
+    if (h >> 12).is_multiple_of(4) {
         format!("{name}{}", (h >> 20) % 999 + 1)
     } else {
         let decor = DECOR[((h >> 24) % DECOR.len() as u64) as usize];
@@ -476,10 +528,11 @@ fn nickname(seed: u64, i: u32) -> String {
     }
 }
 
-/// TikTok Shop style 18-digit order ids, unique per order number.
+/// TikTok Shop style 18-digit order ids, unique per order number (an
+/// invertible scramble of it below 10^15).
 fn order_id(n: u64) -> String {
     const SPAN: u128 = 1_000_000_000_000_000;
-    let x = (u128::from(n) * 7_919_191_367 + 104_729) % SPAN;
+    let x = (u128::from(n) * 387_420_489_123_457 + 461_413_038_785) % SPAN;
     format!("{}", 576_000_000_000_000_000u128 + x)
 }
 
@@ -627,26 +680,23 @@ impl Simulator {
     }
 
     fn gift_slot(&mut self, ts: TsMs) -> Event {
-        if self.streaks.peek().is_some_and(|d| d.0.ts <= ts) {
-            if let Some(Reverse(due)) = self.streaks.pop() {
-                let mut s = due.what;
-                let qty = if s.rows_left <= 1 {
-                    s.qty_left
-                } else {
-                    let most = (s.qty_left - (s.rows_left - 1)).max(1);
-                    self.rng.random_range(1..=most)
-                };
-                s.rows_left -= 1;
-                s.qty_left -= qty;
-                let ev = self.gift_row(ts, &s, qty);
-                if s.rows_left > 0 && s.qty_left > 0 {
-                    let at = ts.saturating_add(self.ms_between(300, 1_500));
-                    self.push(|m| &mut m.streaks, at, s);
-                }
-                return ev;
-            }
+        let Some(mut s) = pop_due(&mut self.streaks, ts) else {
+            return self.new_gift(ts);
+        };
+        let qty = if s.rows_left <= 1 {
+            s.qty_left
+        } else {
+            let most = (s.qty_left - (s.rows_left - 1)).max(1);
+            self.rng.random_range(1..=most)
+        };
+        s.rows_left -= 1;
+        s.qty_left -= qty;
+        let ev = self.gift_row(ts, &s, qty);
+        if s.rows_left > 0 && s.qty_left > 0 {
+            let at = ts.saturating_add(self.ms_between(300, 1_500));
+            self.push(|m| &mut m.streaks, at, s);
         }
-        self.new_gift(ts)
+        ev
     }
 
     fn new_gift(&mut self, ts: TsMs) -> Event {
@@ -704,23 +754,17 @@ impl Simulator {
     }
 
     fn order_slot(&mut self, ts: TsMs) -> Event {
-        if self.followups.peek().is_some_and(|d| d.0.ts <= ts) {
-            if let Some(Reverse(due)) = self.followups.pop() {
-                let (order, status) = due.what;
-                return self.order_row(ts, order, status);
-            }
+        if let Some((order, status)) = pop_due(&mut self.followups, ts) {
+            return self.order_row(ts, order, status);
         }
         if !self.chance(self.cfg.organic_share) {
             let stale = ts.saturating_sub(INTENT_STALE_MS);
             while self.intents.peek().is_some_and(|d| d.0.ts < stale) {
                 self.intents.pop();
             }
-            if self.intents.peek().is_some_and(|d| d.0.ts <= ts) {
-                if let Some(Reverse(due)) = self.intents.pop() {
-                    let named = self.chance(P_NAMED_AFTER_GIFT);
-                    let i = due.what;
-                    return self.new_order(ts, i.user, named.then_some(i.creator));
-                }
+            if let Some(i) = pop_due(&mut self.intents, ts) {
+                let named = self.chance(P_NAMED_AFTER_GIFT);
+                return self.new_order(ts, i.user, named.then_some(i.creator));
             }
         }
         let user = self.viewer_pick.pick(&mut self.rng) as u32;
@@ -731,7 +775,10 @@ impl Simulator {
 
     fn new_order(&mut self, ts: TsMs, user: u32, creator: Option<u32>) -> Event {
         self.orders += 1;
-        let product = self.product_pick.pick(&mut self.rng).min(PRODUCTS.len() - 1);
+        let product = self
+            .product_pick
+            .pick(&mut self.rng)
+            .min(PRODUCTS.len() - 1);
         let r: f64 = self.rng.random();
         let units = if r < 0.80 {
             1
@@ -858,7 +905,7 @@ impl Iterator for Simulator {
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Ndjson(io::BufWriter<W>, Vec<u8>),
 }
 
@@ -929,7 +976,7 @@ pub fn run(
     let end = duration_ms.map(|d| start.saturating_add(d.max(0)));
     let mut sim = Simulator::new(cfg);
     let mut sink = if csv {
-        Sink::Csv(csv::Writer::from_writer(out))
+        Sink::Csv(Box::new(csv::Writer::from_writer(out)))
     } else {
         Sink::Ndjson(io::BufWriter::with_capacity(64 * 1024, out), Vec::new())
     };
@@ -1000,7 +1047,7 @@ mod tests {
             follow: 0.0,
             share: 0.0,
         };
-        cfg.viewers_every_ms = Some(-5);
+        cfg.viewers_every_ms = Some(i64::MAX);
         cfg.buy_after_gift = 7.0;
         cfg.creator_skew = f64::NAN;
         cfg.start_ms = i64::MAX - 10;

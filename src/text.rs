@@ -4,7 +4,8 @@
 //! characters, escape sequences and bidirectional overrides must never reach
 //! the terminal, and widths are measured in display columns, not bytes.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Replace what could drive the terminal with visible placeholders:
 /// C0 controls become their control pictures (ESC shows as ␛), DEL ␡,
@@ -39,8 +40,9 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// Sanitised, cut to at most `w` columns with an ellipsis when too long
-/// (never inside a character), without padding.
+/// Sanitised, cut to at most `w` columns with an ellipsis when too long,
+/// without padding. Cuts fall between grapheme clusters, so a flag, an
+/// emoji with modifiers or a letter with combining marks is never split.
 pub fn truncate(s: &str, w: usize) -> String {
     let s = sanitize(s);
     if width(&s) <= w {
@@ -51,13 +53,13 @@ pub fn truncate(s: &str, w: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > w - 1 {
+    for g in s.graphemes(true) {
+        let gw = UnicodeWidthStr::width(g);
+        if used + gw > w - 1 {
             break;
         }
-        used += cw;
-        out.push(c);
+        used += gw;
+        out.push_str(g);
     }
     out.push('…');
     out
@@ -94,5 +96,9 @@ mod tests {
         assert_eq!(truncate("abcdef", 3), "ab…");
         assert_eq!(truncate("e\u{301}x", 2), "e\u{301}x");
         assert_eq!(truncate("anything", 0), "");
+        // a flag is two regional indicators: kept whole or dropped whole
+        let flag = truncate("ab🇧🇷🇧🇷cd", 5);
+        assert!(flag == "ab🇧🇷…" || flag == "ab…", "{flag}");
+        assert!(width(&flag) <= 5);
     }
 }

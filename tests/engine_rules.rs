@@ -204,7 +204,7 @@ fn projection_and_rates_from_the_rings() {
     let s = e.snapshot(Scope::All, None);
     // no payment in the last 15 minutes: 0 expected, Garwood k=0 over
     // 15 min is [0, 3.6889/15]/min, x 30 min = [0, 7.3778]
-    assert_eq!(s.projection.orders, 0.0);
+    assert_eq!(s.projection.orders, Some(0.0));
     let (lo, hi) = s.projection.orders_ci95.unwrap();
     assert_eq!(lo, 0.0);
     assert!((hi - 7.3778).abs() < 1e-3, "{hi}");

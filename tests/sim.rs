@@ -24,7 +24,11 @@ fn same_seed_same_stream_other_seed_differs() {
 
 #[test]
 fn timestamps_never_go_back_and_ids_are_unique() {
-    for cfg in [SimConfig::demo(1), SimConfig::bench(1), SimConfig::sample(1)] {
+    for cfg in [
+        SimConfig::demo(1),
+        SimConfig::bench(1),
+        SimConfig::sample(1),
+    ] {
         let start = cfg.start_ms;
         let evs: Vec<Event> = Simulator::new(cfg).take(30_000).collect();
         assert!(evs[0].ts >= start);
@@ -71,16 +75,24 @@ fn sample_is_a_two_hour_stream_of_a_few_thousand_events() {
 #[test]
 fn order_rows_follow_the_lifecycle() {
     use OrderStatus::*;
-    for cfg in [SimConfig::demo(11), SimConfig::bench(11)] {
+    // bench: 100k events are under a minute of event time, so only the
+    // structure is checked; demo and sample run long enough to settle.
+    for (cfg, settles) in [
+        (SimConfig::demo(11), true),
+        (SimConfig::sample(11), true),
+        (SimConfig::bench(11), false),
+    ] {
         let mut orders: HashMap<String, Vec<Event>> = HashMap::new();
+        let mut last = 0;
         for ev in Simulator::new(cfg).take(100_000) {
+            last = ev.ts;
             if ev.kind == Kind::Order {
                 let id = ev.order_id.clone().expect("order rows carry an order_id");
                 orders.entry(id).or_default().push(ev);
             }
         }
-        assert!(orders.len() > 500, "{}", orders.len());
-        let (mut paid, mut refunded, mut cancelled) = (0, 0, 0);
+        assert!(orders.len() > 80, "{}", orders.len());
+        let (mut settled, mut paid, mut refunded, mut cancelled) = (0, 0, 0, 0);
         for (id, rows) in &orders {
             let statuses: Vec<OrderStatus> = rows.iter().filter_map(|r| r.status).collect();
             assert_eq!(statuses.len(), rows.len());
@@ -95,7 +107,7 @@ fn order_rows_follow_the_lifecycle() {
             assert!(ok, "order {id}: {statuses:?}");
             assert!(rows.windows(2).all(|w| w[0].ts < w[1].ts), "order {id}");
             let first = &rows[0];
-            assert!(first.user.is_some() && first.item.is_some());
+            assert!(first.user.is_some() && first.item.is_some() && first.qty >= 1);
             assert!(first.amount.is_some_and(|a| a > 0) && first.currency.is_some());
             for r in rows {
                 assert_eq!(
@@ -111,12 +123,17 @@ fn order_rows_follow_the_lifecycle() {
                     "order {id}"
                 );
             }
-            paid += usize::from(statuses.contains(&Paid));
+            if first.ts < last - 2 * 60_000 {
+                settled += 1;
+                paid += usize::from(statuses.contains(&Paid));
+            }
             refunded += usize::from(statuses.contains(&Refunded));
             cancelled += usize::from(statuses.contains(&Cancelled));
         }
-        assert!(paid * 10 > orders.len() * 7, "{paid} of {}", orders.len());
-        assert!(refunded > 0 && cancelled > 0);
+        if settles {
+            assert!(paid * 10 > settled * 8, "{paid} of {settled} paid");
+            assert!(refunded > 0 && cancelled > 0);
+        }
         // some orders name the LIVE room, some none
         let named = orders.values().filter(|r| r[0].creator.is_some()).count();
         assert!(named > orders.len() / 5 && named < orders.len() * 4 / 5);
@@ -132,7 +149,10 @@ fn gifters_buy_more_than_twice_as_often() {
     let lift = engine.snapshot(Scope::All, None).lift;
     let (g, n) = (lift.gifter.rate.unwrap(), lift.non_gifter.rate.unwrap());
     assert!(lift.gifter.n > 100 && lift.non_gifter.n > 100, "{lift:?}");
-    assert!(g > 2.0 * n, "gifters {g:.3} vs non-gifters {n:.3}: {lift:?}");
+    assert!(
+        g > 2.0 * n,
+        "gifters {g:.3} vs non-gifters {n:.3}: {lift:?}"
+    );
 }
 
 fn decode_all(text: &str) -> Vec<Event> {
@@ -183,7 +203,15 @@ fn realtime_paces_to_the_wall_clock() {
     let before = chrono::Utc::now().timestamp_millis();
     let t = std::time::Instant::now();
     let mut out = Vec::new();
-    run(SimConfig::demo(4), Some(30), None, Some(100.0), false, &mut out).unwrap();
+    run(
+        SimConfig::demo(4),
+        Some(30),
+        None,
+        Some(100.0),
+        false,
+        &mut out,
+    )
+    .unwrap();
     let took = t.elapsed().as_millis();
     let evs = decode_all(&String::from_utf8(out).unwrap());
     assert_eq!(evs.len(), 30);

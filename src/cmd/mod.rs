@@ -2,6 +2,7 @@
 
 pub mod options;
 pub mod report;
+pub mod simulate;
 
 /// An error that ends the program with a message and an exit code:
 /// 1 runtime failure, 2 usage or input error.

@@ -259,12 +259,12 @@ impl Engine {
     }
 
     pub fn ingest(&mut self, ev: Event) {
-        if let Some(id) = &ev.event_id {
-            if !self.seen_ids.insert(id.clone()) {
-                self.counters.duplicates += 1;
-                self.generation += 1;
-                return;
-            }
+        if let Some(id) = &ev.event_id
+            && !self.seen_ids.insert(id.clone())
+        {
+            self.counters.duplicates += 1;
+            self.generation += 1;
+            return;
         }
         self.generation += 1;
         self.seq += 1;

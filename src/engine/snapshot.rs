@@ -133,8 +133,9 @@ pub struct PerMinute {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
-    /// Expected paid orders in the next 30 minutes and its 95% interval.
-    pub orders: f64,
+    /// Expected paid orders in the next 30 minutes and its 95% interval;
+    /// `None` until a minute of data exists (a few seconds would project noise).
+    pub orders: Option<f64>,
     pub orders_ci95: Option<(f64, f64)>,
     /// Expected net GMV per currency with a ± band (in money units).
     pub gmv: BTreeMap<Currency, (f64, f64)>,
@@ -226,14 +227,14 @@ impl Engine {
                 }
             }
             let Some(p) = c.paid_ts else { continue };
-            if c.is_net_paid() {
-                if let Some(u) = user {
-                    user_orders
-                        .entry(u)
-                        .or_default()
-                        .paid
-                        .push((p, o.creator()));
-                }
+            if c.is_net_paid()
+                && let Some(u) = user
+            {
+                user_orders
+                    .entry(u)
+                    .or_default()
+                    .paid
+                    .push((p, o.creator()));
             }
             if p < from {
                 continue;
@@ -494,7 +495,7 @@ impl Engine {
             return 0.0;
         };
         let have = sec(now) - sec(first) + 1;
-        secs.min(have).min(HORIZON_SECS).max(1) as f64 / 60.0
+        secs.min(have).clamp(1, HORIZON_SECS) as f64 / 60.0
     }
 
     pub fn per_minute(&self, scope: Scope) -> PerMinute {
@@ -528,9 +529,9 @@ impl Engine {
             Some(now) => self.recent.sum_since(sec(now) - 900 + 1),
             None => Bkt::default(),
         };
-        if m <= 0.0 || self.now.is_none() {
+        if m < 1.0 || self.now.is_none() {
             return Projection {
-                orders: 0.0,
+                orders: None,
                 orders_ci95: None,
                 gmv: BTreeMap::new(),
                 basis_minutes: 0.0,
@@ -554,7 +555,7 @@ impl Engine {
             })
             .collect();
         Projection {
-            orders: k as f64 * scale,
+            orders: Some(k as f64 * scale),
             orders_ci95: garwood(k, m).map(|(lo, hi)| (lo * 30.0, hi * 30.0)),
             gmv,
             basis_minutes: m,

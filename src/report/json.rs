@@ -119,7 +119,7 @@ pub fn to_json(s: &Snapshot) -> Value {
         "rates_per_minute": rates,
         "projection_30m": {
             "basis_minutes": round4(Some(s.projection.basis_minutes)),
-            "orders": round4(Some(s.projection.orders)),
+            "orders": round4(s.projection.orders),
             "orders_ci95": s.projection.orders_ci95.map(|(a, b)| json!([round4(Some(a)), round4(Some(b))])),
             "gmv": proj_gmv,
         },

@@ -113,11 +113,18 @@ pub fn to_table(s: &Snapshot) -> String {
         Some((a, b)) => format!("[{a:.1}, {b:.1}]"),
         None => "—".into(),
     };
-    let _ = writeln!(
-        o,
-        "NEXT 30m (at the last {:.0} min pace): {:.1} orders {pci}",
-        p.basis_minutes, p.orders
-    );
+    match p.orders {
+        Some(n) => {
+            let _ = writeln!(
+                o,
+                "NEXT 30m (at the last {:.0} min pace): {n:.1} orders {pci}",
+                p.basis_minutes
+            );
+        }
+        None => {
+            let _ = writeln!(o, "NEXT 30m: needs a minute of data");
+        }
+    }
     let _ = writeln!(o);
     let _ = writeln!(
         o,

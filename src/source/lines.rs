@@ -60,6 +60,9 @@ impl<R: Read> LineReader<R> {
                         return Ok(Next::TooLong(seen + i as u64));
                     }
                     if self.partial.is_empty() {
+                        if i > self.max {
+                            return Ok(Next::TooLong(i as u64));
+                        }
                         return Ok(Next::Line(chunk[..i].to_vec()));
                     }
                     self.partial.extend_from_slice(&chunk[..i]);

@@ -2,6 +2,7 @@
 //! lines, decoded, and handed to the main loop in batches.
 
 pub mod batch;
+pub mod demo;
 pub mod lines;
 pub mod reader;
 pub mod record;
@@ -66,7 +67,7 @@ pub fn spawn(inputs: &[Input], opts: &SourceOptions) -> Receiver<Feed> {
         let spawned = std::thread::Builder::new()
             .name(format!("source-{i}"))
             .spawn(move || match input {
-                Input::Demo => {}
+                Input::Demo => demo::run(i, tx, &opts),
                 Input::Stdin => reader::run_stdin(i, &name, tx, &opts),
                 Input::File(path) => reader::run_file(i, &name, &path, tx, &opts),
             });

@@ -398,11 +398,12 @@ impl App {
                 }
             }
             Action::Open => {
-                if self.detail.is_none() && self.focus == Focus::Creators {
-                    if let Some(sel) = self.selected.clone() {
-                        self.detail = Some(sel);
-                        self.force_refresh();
-                    }
+                if self.detail.is_none()
+                    && self.focus == Focus::Creators
+                    && let Some(sel) = self.selected.clone()
+                {
+                    self.detail = Some(sel);
+                    self.force_refresh();
                 }
             }
             Action::Export => {

@@ -139,23 +139,40 @@ fn gift(
     default_creator: Option<&str>,
 ) -> Result<GiftRecord, String> {
     let ts = ts.ok_or("gift without createTime")?;
-    let gift_id = first_id(body, &["giftId", "gift.id", "giftDetails.id", "gift.gift_id"])
-        .ok_or("gift without giftId")?;
+    let gift_id = first_id(
+        body,
+        &["giftId", "gift.id", "giftDetails.id", "gift.gift_id"],
+    )
+    .ok_or("gift without giftId")?;
     let item = first_text(
         body,
-        &["giftName", "gift.name", "giftDetails.giftName", "extendedGiftInfo.name"],
+        &[
+            "giftName",
+            "gift.name",
+            "giftDetails.giftName",
+            "extendedGiftInfo.name",
+        ],
     )
     .unwrap_or_else(|| format!("gift {gift_id}"));
     // Protobuf JSON leaves out zeros: no type is type 0, which does not streak.
     let gift_type = first_count(
         body,
-        &["giftType", "gift.type", "giftDetails.giftType", "gift.gift_type"],
+        &[
+            "giftType",
+            "gift.type",
+            "giftDetails.giftType",
+            "gift.gift_type",
+        ],
         "giftType",
     )?
     .unwrap_or(0);
     let diamonds_each = first_count(
         body,
-        &["diamondCount", "gift.diamondCount", "giftDetails.diamondCount"],
+        &[
+            "diamondCount",
+            "gift.diamondCount",
+            "giftDetails.diamondCount",
+        ],
         "diamondCount",
     )?
     .unwrap_or(0);
@@ -202,7 +219,9 @@ mod tests {
 
     #[test]
     fn v1_flat_gift() {
-        let g = gift_of(json!({"giftId":5953,"repeatCount":1,"repeatEnd":true,"groupId":"1661887131074","userId":"6813181309701719620","uniqueId":"zerodytester","nickname":"Zerody Tester","msgId":"7137749190944230150","createTime":"1661887134397","giftType":1,"diamondCount":25,"giftName":"Nevalyashka doll","timestamp":1661887134397i64,"receiverUserId":"7087613897129493510"}));
+        let g = gift_of(
+            json!({"giftId":5953,"repeatCount":1,"repeatEnd":true,"groupId":"1661887131074","userId":"6813181309701719620","uniqueId":"zerodytester","nickname":"Zerody Tester","msgId":"7137749190944230150","createTime":"1661887134397","giftType":1,"diamondCount":25,"giftName":"Nevalyashka doll","timestamp":1661887134397i64,"receiverUserId":"7087613897129493510"}),
+        );
         assert_eq!(g.ts, 1_661_887_134_397);
         assert_eq!(g.gift_id, "5953");
         assert_eq!(g.user.as_deref(), Some("6813181309701719620"));
@@ -216,24 +235,36 @@ mod tests {
 
     #[test]
     fn v3_nested_gift_with_numbers_as_strings() {
-        let g = gift_of(json!({"__event":"gift","common":{"msgId":"7400000000000000001","roomId":"7400000000000000000","createTime":"1718305585123"},"giftId":"5655","repeatCount":"7","repeatEnd":0,"groupId":"1718305580000","user":{"id":"6813181309701719620","displayId":"example.viewer","nickname":"Example Viewer"},"gift":{"id":"5655","name":"Rose","type":"1","diamondCount":"1"}}));
+        let g = gift_of(
+            json!({"__event":"gift","common":{"msgId":"7400000000000000001","roomId":"7400000000000000000","createTime":"1718305585123"},"giftId":"5655","repeatCount":"7","repeatEnd":0,"groupId":"1718305580000","user":{"id":"6813181309701719620","displayId":"example.viewer","nickname":"Example Viewer"},"gift":{"id":"5655","name":"Rose","type":"1","diamondCount":"1"}}),
+        );
         assert_eq!(g.creator, "7400000000000000000");
         assert_eq!(g.user.as_deref(), Some("6813181309701719620"));
-        assert_eq!((g.count, g.diamonds_each, g.end, g.streakable), (7, 1, false, true));
+        assert_eq!(
+            (g.count, g.diamonds_each, g.end, g.streakable),
+            (7, 1, false, true)
+        );
         assert_eq!(g.group.as_deref(), Some("1718305580000"));
     }
 
     #[test]
     fn v2_0_nested_variant() {
-        let g = gift_of(json!({"event":{"msgId":"9","createTime":"1700000000000"},"giftId":37,"repeatCount":2,"repeatEnd":1,"groupId":"7","user":{"userId":"11","uniqueId":"abc","nickname":"Abc"},"giftDetails":{"giftName":"Panda","giftType":1,"diamondCount":5}}));
+        let g = gift_of(
+            json!({"event":{"msgId":"9","createTime":"1700000000000"},"giftId":37,"repeatCount":2,"repeatEnd":1,"groupId":"7","user":{"userId":"11","uniqueId":"abc","nickname":"Abc"},"giftDetails":{"giftName":"Panda","giftType":1,"diamondCount":5}}),
+        );
         assert_eq!(g.event_id.as_deref(), Some("9"));
         assert_eq!(g.user.as_deref(), Some("11"));
-        assert_eq!((g.item.as_str(), g.diamonds_each, g.end), ("Panda", 5, true));
+        assert_eq!(
+            (g.item.as_str(), g.diamonds_each, g.end),
+            ("Panda", 5, true)
+        );
     }
 
     #[test]
     fn ids_as_numbers() {
-        let g = gift_of(json!({"type":"GiftEvent","common":{"msgId":7400000000000000009u64,"roomId":7400000000000000000u64,"createTime":1718305585200u64},"giftId":5655,"user":{"id":6813181309701719620u64},"gift":{"id":5655,"type":1,"diamondCount":1}}));
+        let g = gift_of(
+            json!({"type":"GiftEvent","common":{"msgId":7400000000000000009u64,"roomId":7400000000000000000u64,"createTime":1718305585200u64},"giftId":5655,"user":{"id":6813181309701719620u64},"gift":{"id":5655,"type":1,"diamondCount":1}}),
+        );
         assert_eq!(g.event_id.as_deref(), Some("7400000000000000009"));
         assert_eq!(g.creator, "7400000000000000000");
         assert_eq!(g.user.as_deref(), Some("6813181309701719620"));
@@ -241,10 +272,14 @@ mod tests {
 
     #[test]
     fn python_dump_leaves_out_defaults() {
-        let g = gift_of(json!({"type":"GiftEvent","common":{"msgId":"2","createTime":"1718305585200"},"giftId":"5655","groupId":"1718305580000","user":{"id":"68"},"gift":{"id":"5655","name":"Rose","type":1,"diamondCount":1}}));
+        let g = gift_of(
+            json!({"type":"GiftEvent","common":{"msgId":"2","createTime":"1718305585200"},"giftId":"5655","groupId":"1718305580000","user":{"id":"68"},"gift":{"id":"5655","name":"Rose","type":1,"diamondCount":1}}),
+        );
         // no repeatEnd: the streak is running; no repeatCount: one gift
         assert_eq!((g.end, g.count), (false, 1));
-        let g = gift_of(json!({"type":"GiftEvent","common":{"msgId":"3","createTime":"1718305585200"},"giftId":"6064","user":{"id":"68"},"gift":{"id":"6064","name":"GG","diamondCount":1}}));
+        let g = gift_of(
+            json!({"type":"GiftEvent","common":{"msgId":"3","createTime":"1718305585200"},"giftId":"6064","user":{"id":"68"},"gift":{"id":"6064","name":"GG","diamondCount":1}}),
+        );
         // no type: type 0, counted as it arrives
         assert!(!g.streakable);
         assert_eq!(g.creator, "unknown");
@@ -259,7 +294,9 @@ mod tests {
         };
         assert_eq!(e.creator.as_deref(), Some("alice"));
         assert_eq!((e.kind, e.qty), (Kind::Like, 3));
-        let g = gift_of(json!({"giftId":1,"createTime":"1700000000000","toUser":{"id":"0","displayId":"guest.host"}}));
+        let g = gift_of(
+            json!({"giftId":1,"createTime":"1700000000000","toUser":{"id":"0","displayId":"guest.host"}}),
+        );
         assert_eq!(g.creator, "guest.host");
     }
 
@@ -270,23 +307,57 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let t = "1718305585200";
-        assert_eq!(ev(json!({"__event":"roomUser","viewerCount":120,"createTime":t})), (Kind::Viewers, 120));
-        assert_eq!(ev(json!({"type":"RoomUserSeqEvent","common":{"createTime":t},"total":"630","totalUser":"4210"})), (Kind::Viewers, 630));
-        assert_eq!(ev(json!({"type":"LikeEvent","common":{"createTime":t},"count":15,"total":900})), (Kind::Like, 15));
-        assert_eq!(ev(json!({"type":"JoinEvent","common":{"createTime":t},"memberCount":51})), (Kind::Join, 1));
-        assert_eq!(ev(json!({"__event":"member","createTime":t,"actionId":1})), (Kind::Join, 1));
-        assert_eq!(ev(json!({"__event":"social","createTime":t,"displayType":"pm_main_follow_message_viewer_2"})), (Kind::Follow, 1));
-        assert_eq!(ev(json!({"__event":"social","createTime":t,"displayType":"pm_mt_guidance_share"})), (Kind::Share, 1));
-        assert_eq!(ev(json!({"type":"FollowEvent","common":{"createTime":t}})), (Kind::Follow, 1));
-        assert!(matches!(live(json!({"__event":"social","createTime":t,"displayType":"pm_mt_other"})), Ok(Live::Skipped(n, Some(_))) if n == "social"));
-        assert!(matches!(live(json!({"type":"CommentEvent","comment":"hi"})), Ok(Live::Skipped(n, None)) if n == "CommentEvent"));
+        assert_eq!(
+            ev(json!({"__event":"roomUser","viewerCount":120,"createTime":t})),
+            (Kind::Viewers, 120)
+        );
+        assert_eq!(
+            ev(
+                json!({"type":"RoomUserSeqEvent","common":{"createTime":t},"total":"630","totalUser":"4210"})
+            ),
+            (Kind::Viewers, 630)
+        );
+        assert_eq!(
+            ev(json!({"type":"LikeEvent","common":{"createTime":t},"count":15,"total":900})),
+            (Kind::Like, 15)
+        );
+        assert_eq!(
+            ev(json!({"type":"JoinEvent","common":{"createTime":t},"memberCount":51})),
+            (Kind::Join, 1)
+        );
+        assert_eq!(
+            ev(json!({"__event":"member","createTime":t,"actionId":1})),
+            (Kind::Join, 1)
+        );
+        assert_eq!(
+            ev(
+                json!({"__event":"social","createTime":t,"displayType":"pm_main_follow_message_viewer_2"})
+            ),
+            (Kind::Follow, 1)
+        );
+        assert_eq!(
+            ev(json!({"__event":"social","createTime":t,"displayType":"pm_mt_guidance_share"})),
+            (Kind::Share, 1)
+        );
+        assert_eq!(
+            ev(json!({"type":"FollowEvent","common":{"createTime":t}})),
+            (Kind::Follow, 1)
+        );
+        assert!(
+            matches!(live(json!({"__event":"social","createTime":t,"displayType":"pm_mt_other"})), Ok(Live::Skipped(n, Some(_))) if n == "social")
+        );
+        assert!(
+            matches!(live(json!({"type":"CommentEvent","comment":"hi"})), Ok(Live::Skipped(n, None)) if n == "CommentEvent")
+        );
     }
 
     #[test]
     fn viewer_snapshot_without_time_uses_the_feed_clock() {
         let v = json!({"__event":"roomUser","viewerCount":120});
         let named = unwrap(&v).unwrap();
-        assert!(matches!(decode(&named, 1, None, None), Ok(Live::Skipped(n, None)) if n == "roomUser before any timed event"));
+        assert!(
+            matches!(decode(&named, 1, None, None), Ok(Live::Skipped(n, None)) if n == "roomUser before any timed event")
+        );
         let Ok(Live::Event(e)) = decode(&named, 1, None, Some(5_000)) else {
             panic!("viewers")
         };
@@ -303,7 +374,10 @@ mod tests {
         assert!(err(json!({"__event":"gift","giftId":1,"createTime":"1700000000000","repeatCount":"lots"})).contains("repeatCount"));
         assert!(err(json!({"__event":"gift","giftId":1,"createTime":"1700000000000","repeatEnd":"perhaps"})).contains("repeatEnd"));
         assert!(err(json!({"__event":"like","createTime":"yesterday"})).contains("bad ts"));
-        assert!(err(json!({"__event":"like","likeCount":-2,"createTime":"1700000000000"})).contains("negative"));
+        assert!(
+            err(json!({"__event":"like","likeCount":-2,"createTime":"1700000000000"}))
+                .contains("negative")
+        );
         assert!(err(json!({"__event":"member"})).contains("createTime"));
     }
 

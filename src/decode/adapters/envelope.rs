@@ -27,7 +27,10 @@ pub fn unwrap(v: &Value) -> Result<Named<'_>, String> {
     match (name, v.get("data")) {
         (Some(name), Some(data)) => {
             if !data.is_object() {
-                return Err(format!("envelope {:?} has data that is not an object", clip(name)));
+                return Err(format!(
+                    "envelope {:?} has data that is not an object",
+                    clip(name)
+                ));
             }
             Ok(Named {
                 name: name.to_string(),
@@ -75,10 +78,10 @@ pub fn normalize(name: &str) -> String {
         s = rest.to_string();
     }
     for suffix in ["message", "event"] {
-        if let Some(rest) = s.strip_suffix(suffix) {
-            if !rest.is_empty() {
-                s = rest.to_string();
-            }
+        if let Some(rest) = s.strip_suffix(suffix)
+            && !rest.is_empty()
+        {
+            s = rest.to_string();
         }
     }
     s

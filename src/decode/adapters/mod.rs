@@ -122,7 +122,10 @@ mod tests {
         let b = decode(env, DecodeOptions::default());
         assert_eq!(a, b);
         let e = events(&a);
-        assert_eq!((e[0].qty, e[0].diamonds, e[0].creator.as_deref()), (3, 3, Some("77")));
+        assert_eq!(
+            (e[0].qty, e[0].diamonds, e[0].creator.as_deref()),
+            (3, 3, Some("77"))
+        );
     }
 
     #[test]
@@ -141,7 +144,10 @@ mod tests {
         let ev = events(&items);
         assert_eq!(ev.len(), 3);
         // closed when line 3 moved the clock past 0 + 60 s, before line 3's own event
-        assert_eq!((ev[1].kind, ev[1].qty, ev[1].streak_timed_out), (Kind::Gift, 2, true));
+        assert_eq!(
+            (ev[1].kind, ev[1].qty, ev[1].streak_timed_out),
+            (Kind::Gift, 2, true)
+        );
         assert_eq!(ev[1].ts, 1_700_000_000_000);
         assert_eq!(items[1].line, 1);
     }
@@ -152,7 +158,10 @@ mod tests {
         let items = decode(text, DecodeOptions::default());
         let ev = events(&items);
         assert_eq!(ev.len(), 1);
-        assert_eq!((ev[0].qty, ev[0].diamonds, ev[0].streak_timed_out), (4, 40, true));
+        assert_eq!(
+            (ev[0].qty, ev[0].diamonds, ev[0].streak_timed_out),
+            (4, 40, true)
+        );
         assert_eq!(ev[0].item.as_deref(), Some("gift 1"));
     }
 
@@ -183,7 +192,11 @@ mod tests {
     fn adapter_rejects_non_objects_itself() {
         let mut st = AdapterState::new(&DecodeOptions::default());
         let mut out = Vec::new();
-        for v in [serde_json::json!([]), serde_json::json!(null), serde_json::json!("gift")] {
+        for v in [
+            serde_json::json!([]),
+            serde_json::json!(null),
+            serde_json::json!("gift"),
+        ] {
             assert!(st.decode(&v, 1, &mut out).is_err());
         }
         assert!(out.is_empty());

@@ -120,10 +120,10 @@ pub fn time(v: &Value, name: &str) -> Result<Option<TsMs>, String> {
 /// The first path with a usable (non-zero) time.
 pub fn first_time(v: &Value, paths: &[&str]) -> Result<Option<TsMs>, String> {
     for p in paths {
-        if let Some(x) = lookup(v, p) {
-            if let Some(ts) = time(x, p)? {
-                return Ok(Some(ts));
-            }
+        if let Some(x) = lookup(v, p)
+            && let Some(ts) = time(x, p)?
+        {
+            return Ok(Some(ts));
         }
     }
     Ok(None)
@@ -140,12 +140,16 @@ mod tests {
         assert_eq!(first_id(&v, &["a"]).as_deref(), Some("6813181309701719620"));
         assert_eq!(first_id(&v, &["b"]).as_deref(), Some("42"));
         assert_eq!(first_id(&v, &["c", "d", "e", "f"]), None);
-        assert_eq!(first_id(&v, &["c", "a"]).as_deref(), Some("6813181309701719620"));
+        assert_eq!(
+            first_id(&v, &["c", "a"]).as_deref(),
+            Some("6813181309701719620")
+        );
     }
 
     #[test]
     fn counts_as_strings_or_numbers() {
-        let v = json!({"n": 7, "s": "630", "f": 3.0, "neg": -1, "word": "x", "arr": [], "nul": null});
+        let v =
+            json!({"n": 7, "s": "630", "f": 3.0, "neg": -1, "word": "x", "arr": [], "nul": null});
         assert_eq!(first_count(&v, &["n"], "qty"), Ok(Some(7)));
         assert_eq!(first_count(&v, &["s"], "qty"), Ok(Some(630)));
         assert_eq!(first_count(&v, &["f"], "qty"), Ok(Some(3)));
@@ -176,7 +180,8 @@ mod tests {
 
     #[test]
     fn times_skip_zero_and_keep_units() {
-        let v = json!({"zero": "0", "ms": "1718305585123", "s": 1644412885, "bad": "soon", "obj": {}});
+        let v =
+            json!({"zero": "0", "ms": "1718305585123", "s": 1644412885, "bad": "soon", "obj": {}});
         assert_eq!(first_time(&v, &["zero", "ms"]), Ok(Some(1_718_305_585_123)));
         assert_eq!(first_time(&v, &["s"]), Ok(Some(1_644_412_885_000)));
         assert_eq!(first_time(&v, &["missing"]), Ok(None));

@@ -125,7 +125,9 @@ impl Shop {
             None => None,
         };
         let currency = match first_text(o, &["payment.currency", "line_items.0.currency"]) {
-            Some(c) => Some(Currency::parse(&c).ok_or_else(|| format!("bad currency {:?}", clip(&c)))?),
+            Some(c) => {
+                Some(Currency::parse(&c).ok_or_else(|| format!("bad currency {:?}", clip(&c)))?)
+            }
             None => None,
         };
         let (item, units) = line_items(o.get("line_items"))?;
@@ -174,10 +176,10 @@ fn line_items(v: Option<&Value>) -> Result<(Option<String>, i64), String> {
     let mut units: i64 = 0;
     for li in items {
         units = units.saturating_add(first_count(li, &["quantity"], "quantity")?.unwrap_or(1));
-        if let Some(n) = first_text(li, &["product_name", "sku_name"]) {
-            if !names.contains(&n) {
-                names.push(n);
-            }
+        if let Some(n) = first_text(li, &["product_name", "sku_name"])
+            && !names.contains(&n)
+        {
+            names.push(n);
         }
     }
     let item = match names.as_slice() {
@@ -269,7 +271,13 @@ mod tests {
         assert!(err(&mut s, json!({"type":1,"tts_notification_id":"1","timestamp":1,"data":{"order_status":"PAID"}})).contains("order_id"));
         assert!(err(&mut s, json!({"type":1,"tts_notification_id":"1","timestamp":1,"data":{"order_id":"5","order_status":"SHIPPED?"}})).contains("unknown order status"));
         assert!(err(&mut s, json!({"type":1,"tts_notification_id":"1","data":{"order_id":"5","order_status":"UNPAID"}})).contains("update_time"));
-        assert!(err(&mut s, json!({"type":1,"tts_notification_id":"1","data":[]})).contains("data"));
+        assert!(
+            err(
+                &mut s,
+                json!({"type":1,"tts_notification_id":"1","data":[]})
+            )
+            .contains("data")
+        );
         assert!(err(&mut s, json!({"type":[],"tts_notification_id":"1"})).contains("type"));
     }
 
@@ -279,8 +287,14 @@ mod tests {
         let out = rows(&mut s, json!({"id":"576486316948490001","status":"DELIVERED","create_time":1644412885,"paid_time":1644412950,"update_time":1644600000,"user_id":"7494000000000000001","buyer_nickname":"Example Viewer","payment":{"currency":"USD","sub_total":"19.98","shipping_fee":"0","tax":"1.60","total_amount":"21.58"},"line_items":[{"product_name":"Lip Tint","sale_price":"9.99"},{"product_name":"Lip Tint","sale_price":"9.99"}]})).unwrap();
         assert_eq!(out.len(), 2);
         let (paid, now) = (ev(&out[0]), ev(&out[1]));
-        assert_eq!((paid.ts, paid.status), (1_644_412_950_000, Some(OrderStatus::Paid)));
-        assert_eq!((now.ts, now.status), (1_644_600_000_000, Some(OrderStatus::Paid)));
+        assert_eq!(
+            (paid.ts, paid.status),
+            (1_644_412_950_000, Some(OrderStatus::Paid))
+        );
+        assert_eq!(
+            (now.ts, now.status),
+            (1_644_600_000_000, Some(OrderStatus::Paid))
+        );
         assert_eq!(now.amount, Some(215_800));
         assert_eq!(now.currency, Currency::parse("USD"));
         assert_eq!(now.user.as_deref(), Some("7494000000000000001"));
@@ -315,9 +329,20 @@ mod tests {
     fn items_named_and_counted() {
         let names = |v: Value| line_items(Some(&v)).unwrap();
         assert_eq!(names(json!([])), (None, 1));
-        assert_eq!(names(json!([{"product_name":"A"},{"product_name":"B"}])), (Some("A + B".into()), 2));
-        assert_eq!(names(json!([{"product_name":"A"},{"product_name":"B"},{"product_name":"C"},{"product_name":"A"}])), (Some("A (+2)".into()), 4));
-        assert_eq!(names(json!([{"product_name":"A","quantity":"3"}])), (Some("A".into()), 3));
+        assert_eq!(
+            names(json!([{"product_name":"A"},{"product_name":"B"}])),
+            (Some("A + B".into()), 2)
+        );
+        assert_eq!(
+            names(
+                json!([{"product_name":"A"},{"product_name":"B"},{"product_name":"C"},{"product_name":"A"}])
+            ),
+            (Some("A (+2)".into()), 4)
+        );
+        assert_eq!(
+            names(json!([{"product_name":"A","quantity":"3"}])),
+            (Some("A".into()), 3)
+        );
         assert!(line_items(Some(&json!({"product_name":"A"}))).is_err());
         assert!(line_items(Some(&json!([{"quantity":"x"}]))).is_err());
     }
@@ -342,7 +367,11 @@ mod tests {
         assert_eq!(ev(&out[0]).currency, Currency::parse("EUR"));
         assert!(matches!(&out[1], Decoded::Rejected(r) if r.contains("TELEPORTED")));
         assert!(matches!(&out[2], Decoded::Rejected(r) if r.contains("not an object")));
-        let err = rows(&mut s, json!({"code":36009004,"message":"invalid access token","data":{"orders":[]}})).unwrap_err();
+        let err = rows(
+            &mut s,
+            json!({"code":36009004,"message":"invalid access token","data":{"orders":[]}}),
+        )
+        .unwrap_err();
         assert!(err.contains("36009004"));
     }
 
@@ -350,11 +379,37 @@ mod tests {
     fn bad_orders_are_rejected() {
         let mut s = Shop::default();
         let err = |s: &mut Shop, v| rows(s, v).err().unwrap_or_default();
-        assert!(err(&mut s, json!({"id":"1","status":"PAID","paid_time":1,"payment":{"total_amount":"12,50"}})).contains("amount"));
-        assert!(err(&mut s, json!({"id":"1","status":"PAID","paid_time":1,"payment":{"total_amount":{}}})).contains("amount"));
-        assert!(err(&mut s, json!({"id":"1","status":"PAID","paid_time":1,"payment":{"currency":"dollars"}})).contains("currency"));
+        assert!(
+            err(
+                &mut s,
+                json!({"id":"1","status":"PAID","paid_time":1,"payment":{"total_amount":"12,50"}})
+            )
+            .contains("amount")
+        );
+        assert!(
+            err(
+                &mut s,
+                json!({"id":"1","status":"PAID","paid_time":1,"payment":{"total_amount":{}}})
+            )
+            .contains("amount")
+        );
+        assert!(
+            err(
+                &mut s,
+                json!({"id":"1","status":"PAID","paid_time":1,"payment":{"currency":"dollars"}})
+            )
+            .contains("currency")
+        );
         assert!(err(&mut s, json!({"id":"1","paid_time":1,"payment":{}})).contains("status"));
-        assert!(err(&mut s, json!({"id":"1","status":"PAID","payment":{}})).contains("create_time"));
-        assert!(err(&mut s, json!({"id":null,"status":"PAID","paid_time":1,"payment":{}})).contains("id"));
+        assert!(
+            err(&mut s, json!({"id":"1","status":"PAID","payment":{}})).contains("create_time")
+        );
+        assert!(
+            err(
+                &mut s,
+                json!({"id":null,"status":"PAID","paid_time":1,"payment":{}})
+            )
+            .contains("id")
+        );
     }
 }

@@ -118,10 +118,10 @@ impl StreakBook {
     }
 
     fn update(&mut self, key: Key, g: GiftRecord) {
-        if let Some(id) = &g.event_id {
-            if self.update_ids.insert(id.clone(), g.ts).is_some() {
-                return;
-            }
+        if let Some(id) = &g.event_id
+            && self.update_ids.insert(id.clone(), g.ts).is_some()
+        {
+            return;
         }
         if let Some(o) = self.open.get_mut(&key) {
             if g.count >= o.last.count {
@@ -295,9 +295,13 @@ mod tests {
     fn events(out: &[Item]) -> Vec<(u64, i64, i64, bool, Option<String>)> {
         out.iter()
             .filter_map(|it| match &it.what {
-                Decoded::Event(e) => {
-                    Some((it.line, e.qty, e.diamonds, e.streak_timed_out, e.event_id.clone()))
-                }
+                Decoded::Event(e) => Some((
+                    it.line,
+                    e.qty,
+                    e.diamonds,
+                    e.streak_timed_out,
+                    e.event_id.clone(),
+                )),
                 _ => None,
             })
             .collect()
@@ -332,7 +336,10 @@ mod tests {
     #[test]
     fn single_tap_arrives_twice_counts_once() {
         let mut b = StreakBook::new(60_000);
-        let out = run(&mut b, vec![rec(1, 0, "m1", 1, false), rec(2, 0, "m2", 1, true)]);
+        let out = run(
+            &mut b,
+            vec![rec(1, 0, "m1", 1, false), rec(2, 0, "m2", 1, true)],
+        );
         assert_eq!(events(&out), vec![(2, 1, 5, false, Some("m2".into()))]);
     }
 
@@ -348,7 +355,10 @@ mod tests {
     #[test]
     fn timeout_is_measured_in_event_time() {
         let mut b = StreakBook::new(60_000);
-        let mut out = run(&mut b, vec![rec(1, 0, "m1", 2, false), rec(2, 10, "m2", 4, false)]);
+        let mut out = run(
+            &mut b,
+            vec![rec(1, 0, "m1", 2, false), rec(2, 10, "m2", 4, false)],
+        );
         // Exactly at last update + timeout: not yet passed.
         b.advance(T0 + 70_000, None, &mut out);
         assert!(events(&out).is_empty());
@@ -369,7 +379,10 @@ mod tests {
         b.finish(&mut out);
         assert_eq!(
             events(&out),
-            vec![(2, 3, 15, true, Some("n1".into())), (1, 2, 10, true, Some("m1".into()))]
+            vec![
+                (2, 3, 15, true, Some("n1".into())),
+                (1, 2, 10, true, Some("m1".into()))
+            ]
         );
     }
 
@@ -392,7 +405,10 @@ mod tests {
         // The replayed final is re-emitted with its msgId for the engine to drop.
         assert_eq!(
             events(&out),
-            vec![(3, 2, 10, false, Some("m3".into())), (6, 2, 10, false, Some("m3".into()))]
+            vec![
+                (3, 2, 10, false, Some("m3".into())),
+                (6, 2, 10, false, Some("m3".into()))
+            ]
         );
     }
 
@@ -401,7 +417,11 @@ mod tests {
         let mut b = StreakBook::new(60_000);
         let mut out = run(
             &mut b,
-            vec![rec(1, 0, "", 3, false), rec(2, 1, "", 3, true), rec(3, 0, "", 2, false)],
+            vec![
+                rec(1, 0, "", 3, false),
+                rec(2, 1, "", 3, true),
+                rec(3, 0, "", 2, false),
+            ],
         );
         b.finish(&mut out);
         assert_eq!(events(&out), vec![(2, 3, 15, false, None)]);
@@ -412,11 +432,17 @@ mod tests {
         let mut b = StreakBook::new(60_000);
         let mut out = run(&mut b, vec![rec(1, 0, "m1", 4, false)]);
         b.advance(T0 + 61_000, None, &mut out);
-        let out2 = run(&mut b, vec![rec(2, 62, "m2", 6, false), rec(3, 63, "m3", 9, true)]);
+        let out2 = run(
+            &mut b,
+            vec![rec(2, 62, "m2", 6, false), rec(3, 63, "m3", 9, true)],
+        );
         out.extend(out2);
         assert_eq!(
             events(&out),
-            vec![(1, 4, 20, true, Some("m1".into())), (3, 5, 25, false, Some("m3".into()))]
+            vec![
+                (1, 4, 20, true, Some("m1".into())),
+                (3, 5, 25, false, Some("m3".into()))
+            ]
         );
         // the same end replayed: same id, same quantity
         let again = run(&mut b, vec![rec(4, 63, "m3", 9, true)]);
@@ -429,7 +455,10 @@ mod tests {
         let mut out = Vec::new();
         b.advance(T0 + 600_000, None, &mut out);
         // history from ten minutes ago: an update then its end
-        let out2 = run(&mut b, vec![rec(1, 0, "m1", 1, false), rec(2, 0, "m2", 1, true)]);
+        let out2 = run(
+            &mut b,
+            vec![rec(1, 0, "m1", 1, false), rec(2, 0, "m2", 1, true)],
+        );
         out.extend(out2);
         b.finish(&mut out);
         assert_eq!(events(&out), vec![(2, 1, 5, false, Some("m2".into()))]);
@@ -450,14 +479,20 @@ mod tests {
         let out = run(&mut b, recs);
         assert_eq!(
             events(&out),
-            vec![(2, 1, 5, false, Some("m2".into())), (4, 2, 10, false, Some("m4".into()))]
+            vec![
+                (2, 1, 5, false, Some("m2".into())),
+                (4, 2, 10, false, Some("m4".into()))
+            ]
         );
     }
 
     #[test]
     fn closed_memory_is_pruned_by_event_time() {
         let mut b = StreakBook::new(60_000);
-        let _ = run(&mut b, vec![rec(1, 0, "m1", 1, false), rec(2, 0, "m2", 1, true)]);
+        let _ = run(
+            &mut b,
+            vec![rec(1, 0, "m1", 1, false), rec(2, 0, "m2", 1, true)],
+        );
         let mut out = Vec::new();
         b.advance(T0 + REMEMBER_MS + 120_000, None, &mut out);
         assert!(b.closed.is_empty() && b.update_ids.is_empty());

@@ -2,7 +2,7 @@ use super::super::app::{App, View};
 use super::super::theme::Theme;
 use super::{label, panel, plain};
 use crate::engine::snapshot::Rate;
-use crate::format::{ci_pct, money_map, pct, ratio, thousands, usd};
+use crate::format::{ci_pct, money_compact, pct, ratio, thousands, usd};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -75,13 +75,9 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
     lines.push(Line::from(vec![
         label("buy    ", t),
         plain(format!(
-            "{} gifters {}/{} · {} others {}/{}",
+            "gifters {} · others {}",
             pct(s.lift.gifter.rate),
-            s.lift.gifter.x,
-            s.lift.gifter.n,
-            pct(s.lift.non_gifter.rate),
-            s.lift.non_gifter.x,
-            s.lift.non_gifter.n
+            pct(s.lift.non_gifter.rate)
         )),
     ]));
     if roomy {
@@ -89,7 +85,10 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
             label("spend  ", t),
             Span::styled(format!("est. {}", usd(s.est_viewer_spend_usd)), t.gift()),
             label(" vs GMV ", t),
-            Span::styled(money_map(&s.orders.gmv), t.money()),
+            Span::styled(
+                money_compact(&s.orders.gmv, w.saturating_sub(27)),
+                t.money(),
+            ),
         ]));
         let p = &s.projection;
         let ci = match p.orders_ci95 {
@@ -98,11 +97,17 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
         };
         lines.push(Line::from(vec![
             label("30m    ", t),
-            plain(format!("next {:.1} orders{ci}", p.orders)),
+            plain(match p.orders {
+                Some(n) => format!("next {n:.1} orders{ci}"),
+                None => "projection needs a minute of data".into(),
+            }),
         ]));
+        // the largest currency; the report lists them all
         let gmv: Vec<String> = p
             .gmv
             .iter()
+            .max_by(|a, b| a.1.0.total_cmp(&b.1.0))
+            .into_iter()
             .map(|(c, (e, band))| {
                 format!(
                     "{} ±{}",
@@ -114,7 +119,7 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
         if !gmv.is_empty() {
             lines.push(Line::from(vec![
                 label("       ", t),
-                plain(gmv.join(" + ")),
+                plain(format!("GMV {}", gmv.join(" + "))),
             ]));
         }
     }

@@ -1,7 +1,7 @@
 use super::super::app::{App, Focus, SortKey};
 use super::super::theme::Theme;
 use super::panel;
-use crate::format::{money_map, pct, thousands};
+use crate::format::{money_compact, pct, thousands};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -56,7 +56,8 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         })
     }));
     let inner_w = area.width.saturating_sub(2);
-    let name_w = inner_w.saturating_sub(8 + 10 + 8 + 7 + 14 + 7 + 6).max(6);
+    // numeric columns and the gaps between the seven columns
+    let name_w = inner_w.saturating_sub(7 + 10 + 7 + 6 + 13 + 6 + 6).max(6);
     let body: Vec<Row> = rows
         .iter()
         .map(|r| {
@@ -68,7 +69,9 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
                 ),
                 Cell::from(Line::from(thousands(r.gifters as i64)).right_aligned()),
                 Cell::from(Line::from(thousands(r.orders as i64)).right_aligned()),
-                Cell::from(Line::from(Span::styled(money_map(&r.gmv), t.money())).right_aligned()),
+                Cell::from(
+                    Line::from(Span::styled(money_compact(&r.gmv, 13), t.money())).right_aligned(),
+                ),
                 Cell::from(Line::from(pct(r.conversion.rate)).right_aligned()),
             ])
         })
@@ -77,12 +80,12 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         body,
         [
             Constraint::Length(name_w),
-            Constraint::Length(8),
+            Constraint::Length(7),
             Constraint::Length(10),
-            Constraint::Length(8),
             Constraint::Length(7),
-            Constraint::Length(14),
-            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(13),
+            Constraint::Length(6),
         ],
     )
     .header(header)

@@ -31,7 +31,7 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         let (state, style) = match &s.state {
             SourceState::Reading => ("live", t.money()),
             SourceState::Following => ("following", t.money()),
-            SourceState::Demo => ("demo", t.accent()),
+            SourceState::Demo => ("live", t.accent()),
             SourceState::Ended => ("feed ended", t.warn()),
             SourceState::Failed(_) => ("failed", t.bad()),
         };

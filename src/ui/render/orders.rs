@@ -66,7 +66,11 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
             .iter()
             .take(tops.height as usize)
             .map(|p| {
-                let right = format!("{}× {}", thousands(p.orders as i64), money_map(&p.gmv));
+                let right = format!(
+                    "{}× {}",
+                    thousands(p.orders as i64),
+                    crate::format::money_compact(&p.gmv, w / 2)
+                );
                 let name_w = w.saturating_sub(crate::text::width(&right) + 1);
                 Line::from(vec![
                     plain(crate::text::fit(&p.product, name_w)),
