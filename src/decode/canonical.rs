@@ -12,7 +12,7 @@ pub enum Record {
     Skipped(String),
 }
 
-pub fn build_event(raw: &RawFields, constant_kind: Option<&str>) -> Result<Record, String> {
+pub fn build_event(raw: &RawFields<'_>, constant_kind: Option<&str>) -> Result<Record, String> {
     let kind_text = raw
         .get(Field::Kind)
         .or(constant_kind)

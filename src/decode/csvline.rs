@@ -5,9 +5,13 @@
 use super::canonical::{Record, build_event};
 use super::fields::{Field, FieldMap, RawFields};
 use super::{Decoded, Item};
+use csv_core::ReadRecordResult;
 
 pub struct CsvState {
     map: FieldMap,
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
     header: Option<Vec<Option<Field>>>,
     pending: String,
     pending_line: u64,
@@ -18,6 +22,9 @@ impl CsvState {
     pub fn new(map: FieldMap) -> CsvState {
         CsvState {
             map,
+            rdr: csv_core::Reader::new(),
+            out: Vec::new(),
+            ends: Vec::new(),
             header: None,
             pending: String::new(),
             pending_line: 0,
@@ -56,26 +63,70 @@ impl CsvState {
         }
     }
 
-    fn decode_record(&mut self, record: &str, line: u64, out: &mut Vec<Item>) {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(record.as_bytes());
-        let mut rec = csv::StringRecord::new();
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => return,
-            Err(e) => {
-                out.push(Item {
-                    line,
-                    what: Decoded::Rejected(format!("bad CSV: {e}")),
-                });
-                return;
+    /// Split one complete record into `self.out` / `self.ends` with the
+    /// reused csv-core reader (building a reader per line costs more than
+    /// parsing the line).
+    fn split(&mut self, record: &str) -> Result<(), String> {
+        let mut input = record.as_bytes();
+        self.out.clear();
+        self.ends.clear();
+        self.out.resize(record.len() + 1, 0);
+        self.ends.resize(16, 0);
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let (res, nin, o, e) =
+                self.rdr
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            input = &input[nin..];
+            nout += o;
+            nend += e;
+            match res {
+                // The next call passes an empty slice, which tells the
+                // reader the record is complete; it then answers Record/End.
+                ReadRecordResult::InputEmpty => {
+                    if nin == 0 && o == 0 && e == 0 {
+                        break;
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len();
+                    self.out.resize(n * 2 + 16, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len();
+                    self.ends.resize(n * 2, 0);
+                }
+                ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
+        self.ends.truncate(nend);
+        self.rdr.reset();
+        Ok(())
+    }
+
+    fn field(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let bytes = self.out.get(start..end)?;
+        Some(String::from_utf8_lossy(bytes))
+    }
+
+    fn decode_record(&mut self, record: &str, line: u64, out: &mut Vec<Item>) {
+        if let Err(e) = self.split(record) {
+            out.push(Item {
+                line,
+                what: Decoded::Rejected(format!("bad CSV: {e}")),
+            });
+            return;
+        }
+        let n = self.ends.len();
         let Some(header) = &self.header else {
-            let cols: Vec<Option<Field>> =
-                rec.iter().map(|h| self.map.field_for_header(h)).collect();
+            let cols: Vec<Option<Field>> = (0..n)
+                .map(|i| {
+                    self.field(i)
+                        .and_then(|h| self.map.field_for_header(&h))
+                })
+                .collect();
             let has = |f| cols.contains(&Some(f));
             let missing: Vec<&str> = [Field::Ts, Field::Kind]
                 .into_iter()
@@ -95,9 +146,9 @@ impl CsvState {
             return;
         };
         let mut raw = RawFields::default();
-        for (i, v) in rec.iter().enumerate() {
-            if let Some(Some(f)) = header.get(i) {
-                raw.set(*f, v.to_string());
+        for (i, f) in header.iter().enumerate().take(n) {
+            if let (Some(f), Some(v)) = (f, self.field(i)) {
+                raw.set(*f, v);
             }
         }
         let what = match build_event(&raw, self.map.constant_kind.as_deref()) {

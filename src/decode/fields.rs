@@ -119,15 +119,16 @@ impl FieldMap {
     }
 }
 
-/// The raw text of each canonical field for one record.
+/// The raw text of each canonical field for one record, borrowed from the
+/// line where it can be (CSV) so decoding allocates only what the event keeps.
 #[derive(Debug, Default)]
-pub struct RawFields {
-    vals: [Option<String>; FIELD_COUNT],
+pub struct RawFields<'a> {
+    vals: [Option<std::borrow::Cow<'a, str>>; FIELD_COUNT],
 }
 
-impl RawFields {
-    pub fn set(&mut self, f: Field, v: String) {
-        self.vals[f as usize] = Some(v);
+impl<'a> RawFields<'a> {
+    pub fn set(&mut self, f: Field, v: impl Into<std::borrow::Cow<'a, str>>) {
+        self.vals[f as usize] = Some(v.into());
     }
 
     /// Non-blank value of a field.

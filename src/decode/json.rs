@@ -44,7 +44,7 @@ pub fn decode_line(
     }
 }
 
-fn raw_fields(v: &Value, opts: &DecodeOptions) -> RawFields {
+fn raw_fields(v: &Value, opts: &DecodeOptions) -> RawFields<'static> {
     let mut raw = RawFields::default();
     for f in Field::ALL {
         if let Some(s) = lookup(v, opts.map.source_of(f)).and_then(scalar_text) {

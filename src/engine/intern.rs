@@ -1,11 +1,11 @@
 //! Names to dense integer ids with per-id state, so the engine's hot maps
 //! hold integers instead of strings.
 
-use std::collections::HashMap;
+use super::FastMap;
 
 #[derive(Debug, Clone)]
 pub struct Interner<T> {
-    ids: HashMap<String, u32>,
+    ids: FastMap<String, u32>,
     names: Vec<String>,
     state: Vec<T>,
 }
@@ -13,7 +13,7 @@ pub struct Interner<T> {
 impl<T> Default for Interner<T> {
     fn default() -> Self {
         Interner {
-            ids: HashMap::new(),
+            ids: FastMap::default(),
             names: Vec::new(),
             state: Vec::new(),
         }

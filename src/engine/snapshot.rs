@@ -4,7 +4,7 @@
 use super::stats::{garwood, katz_ratio, wilson};
 use super::{Bkt, Counters, Engine, GiftBkt, HORIZON_SECS, sec};
 use crate::model::{Currency, OrderStatus, TsMs};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
@@ -176,12 +176,6 @@ pub struct Snapshot {
 }
 
 #[derive(Default)]
-struct UserOrders {
-    /// (paid time, creator the order names)
-    paid: Vec<(TsMs, Option<u32>)>,
-}
-
-#[derive(Default)]
 struct CreatorAcc {
     gifters: u64,
     converted: u64,
@@ -204,10 +198,14 @@ impl Engine {
 
         // Orders: figures in scope, attribution, and each user's paid orders.
         let mut of = OrderFigures::default();
-        let mut buyers: HashSet<u32> = HashSet::new();
-        let mut user_orders: HashMap<u32, UserOrders> = HashMap::new();
-        let mut per_creator: HashMap<u32, CreatorAcc> = HashMap::new();
-        let mut products: HashMap<u32, TopProduct> = HashMap::new();
+        // Indexed by the engine's dense ids: no hashing in the scans.
+        let mut buyers = vec![false; self.users.len()];
+        let mut n_buyers = 0u64;
+        // (user, paid time, creator the order names), grouped by user below
+        let mut paid_by_user: Vec<(u32, TsMs, Option<u32>)> = Vec::new();
+        let mut per_creator: Vec<CreatorAcc> = Vec::new();
+        per_creator.resize_with(self.creators.len(), CreatorAcc::default);
+        let mut products: Vec<Option<TopProduct>> = vec![None; self.products.len()];
         for (_, _, o) in self.orders.iter() {
             let Some(c) = o.contribution() else { continue };
             let user = o.user();
@@ -230,11 +228,7 @@ impl Engine {
             if c.is_net_paid()
                 && let Some(u) = user
             {
-                user_orders
-                    .entry(u)
-                    .or_default()
-                    .paid
-                    .push((p, o.creator()));
+                paid_by_user.push((u, p, o.creator()));
             }
             if p < from {
                 continue;
@@ -251,18 +245,20 @@ impl Engine {
                 Some(a) => *of.gmv.entry(c.currency).or_default() += a,
                 None => of.gmv_unknown += 1,
             }
-            if let Some(u) = user {
-                buyers.insert(u);
+            if let Some(u) = user
+                && !std::mem::replace(&mut buyers[u as usize], true)
+            {
+                n_buyers += 1;
             }
             if let Some(ac) = attributed {
-                let acc = per_creator.entry(ac).or_default();
+                let acc = &mut per_creator[ac as usize];
                 acc.orders += 1;
                 if let Some(a) = c.amount {
                     *acc.gmv.entry(c.currency).or_default() += a;
                 }
             }
             if let Some(i) = o.item() {
-                let tp = products.entry(i).or_insert_with(|| TopProduct {
+                let tp = products[i as usize].get_or_insert_with(|| TopProduct {
                     product: self.products.name(i).to_string(),
                     orders: 0,
                     units: 0,
@@ -275,23 +271,29 @@ impl Engine {
                 }
             }
         }
-        of.buyers = buyers.len() as u64;
+        of.buyers = n_buyers;
+        paid_by_user.sort_unstable_by_key(|&(u, p, _)| (u, p));
+        let mut next_paid = 0usize;
 
         // Users: viewers, gifters and conversion.
         let settle_by = now - w;
         let (mut viewers, mut gifters, mut gifting_buyers) = (0u64, 0u64, 0u64);
         let (mut converted, mut settled_n, mut settled_x) = (0u64, 0u64, 0u64);
         let mut conv_creators: Vec<(u32, bool)> = Vec::new();
-        let no_orders = UserOrders::default();
         for (uid, _, u) in self.users.iter() {
+            // this user's paid orders: a run of `paid_by_user` (sorted by user)
+            let first = next_paid;
+            while next_paid < paid_by_user.len() && paid_by_user[next_paid].0 == uid {
+                next_paid += 1;
+            }
+            let orders = &paid_by_user[first..next_paid];
             let seen = match only {
                 None => u.last_seen >= from,
                 Some(sel) => u.seen.iter().any(|&(c, t)| Some(c) == sel && t >= from),
             };
             let start = u.gifts.partition_point(|g| g.ts < from);
             let gifts = u.gifts[start..].iter().filter(|g| wants(Some(g.creator)));
-            let is_buyer = buyers.contains(&uid);
-            let orders = user_orders.get(&uid).unwrap_or(&no_orders);
+            let is_buyer = buyers[uid as usize];
             conv_creators.clear();
             let mut first_gift: Option<TsMs> = None;
             let mut any = false;
@@ -304,16 +306,20 @@ impl Engine {
                         conv_creators.len() - 1
                     }
                 };
-                for &(p, oc) in &orders.paid {
-                    if g.ts <= p && p <= g.ts + w {
-                        // in the creator detail view only orders naming
-                        // this creator or none convert
-                        if only.is_none() || oc.is_none() || oc == Some(g.creator) {
-                            any = true;
-                        }
-                        if oc.is_none() || oc == Some(g.creator) {
-                            conv_creators[slot].1 = true;
-                        }
+                if any && conv_creators[slot].1 {
+                    continue; // nothing left to learn from this gift
+                }
+                // orders are sorted by paid time: only those in [g, g + W]
+                let i = orders.partition_point(|o| o.1 < g.ts);
+                for &(_, _, oc) in orders[i..].iter().take_while(|o| o.1 <= g.ts + w) {
+                    let names_this_or_none = oc.is_none() || oc == Some(g.creator);
+                    // in the creator detail view only orders naming this
+                    // creator or none convert
+                    if only.is_none() || names_this_or_none {
+                        any = true;
+                    }
+                    if names_this_or_none {
+                        conv_creators[slot].1 = true;
                     }
                 }
             }
@@ -338,7 +344,7 @@ impl Engine {
                 }
             }
             for &(c, conv) in &conv_creators {
-                let acc = per_creator.entry(c).or_default();
+                let acc = &mut per_creator[c as usize];
                 acc.gifters += 1;
                 if conv {
                     acc.converted += 1;
@@ -370,7 +376,7 @@ impl Engine {
                 continue;
             }
             let g: GiftBkt = keyed_sum(k);
-            let acc = per_creator.remove(&cid).unwrap_or_default();
+            let acc = std::mem::take(&mut per_creator[cid as usize]);
             if g.gifts_sent == 0 && g.diamonds == 0 && acc.gifters == 0 && acc.orders == 0 {
                 continue;
             }
@@ -415,7 +421,7 @@ impl Engine {
         } else {
             Vec::new()
         };
-        let mut top_products: Vec<TopProduct> = products.into_values().collect();
+        let mut top_products: Vec<TopProduct> = products.into_iter().flatten().collect();
         top_products.sort_by(|a, b| {
             b.orders
                 .cmp(&a.orders)
