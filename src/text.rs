@@ -18,6 +18,11 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn needs_replacing(c: char) -> bool {
+    is_terminal_control(c)
+}
+
+/// Control characters and bidirectional formatting characters.
+pub fn is_terminal_control(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 

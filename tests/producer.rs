@@ -39,7 +39,11 @@ fn partial_lines_bursts_and_pauses_from_a_producer_process() {
         .output()
         .unwrap();
     assert!(producer.wait().unwrap().success());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // 20 split lines (2 Roses each) + 5000 Lions + carol's last Rose;
     // the replayed q1 is a duplicate.

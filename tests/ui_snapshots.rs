@@ -39,8 +39,16 @@ fn draw(app: &App, w: u16, h: u16) -> String {
     let mut out = String::new();
     for y in 0..h {
         let mut line = String::new();
+        let mut skip = 0;
         for x in 0..w {
-            line.push_str(buf[(x, y)].symbol());
+            // a wide character owns the cell after it
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = livetally::text::width(sym).saturating_sub(1);
+            line.push_str(sym);
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -84,4 +92,16 @@ fn help_overlay_and_detail_view() {
     app.act(Action::Down); // bob
     app.act(Action::Open);
     insta::assert_snapshot!("detail_bob", draw(&app, 120, 40));
+}
+
+#[test]
+fn hostile_text_is_sanitised_and_measured() {
+    // control characters, an OSC retitle, a clear-screen, bidi overrides,
+    // emoji sequences, CJK, combining marks and a 10 KB name
+    let app = app_from(include_str!("fixtures/hostile.ndjson"), Scope::All);
+    let frame = draw(&app, 120, 40);
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+        assert!(!frame.contains(bad), "{bad:?} reached the screen");
+    }
+    insta::assert_snapshot!(frame);
 }

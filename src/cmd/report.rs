@@ -55,7 +55,7 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
                 ),
             );
         }
-        let mut s = serde_json::to_string_pretty(&v)
+        let mut s = crate::report::json::to_safe_string(&v)
             .map_err(|e| Exit::runtime(format!("cannot encode JSON: {e}")))?;
         s.push('\n');
         s

@@ -122,10 +122,7 @@ impl CsvState {
         let n = self.ends.len();
         let Some(header) = &self.header else {
             let cols: Vec<Option<Field>> = (0..n)
-                .map(|i| {
-                    self.field(i)
-                        .and_then(|h| self.map.field_for_header(&h))
-                })
+                .map(|i| self.field(i).and_then(|h| self.map.field_for_header(&h)))
                 .collect();
             let has = |f| cols.contains(&Some(f));
             let missing: Vec<&str> = [Field::Ts, Field::Kind]

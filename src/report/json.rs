@@ -127,6 +127,26 @@ pub fn to_json(s: &Snapshot) -> Value {
     })
 }
 
+/// Pretty JSON in which every character that could steer a terminal when the
+/// JSON is shown raw (C1 controls, bidirectional overrides) is a `\uXXXX`
+/// escape; serde_json already escapes C0 controls such as ESC.
+pub fn to_safe_string(v: &Value) -> Result<String, serde_json::Error> {
+    let s = serde_json::to_string_pretty(v)?;
+    Ok(escape_terminal_controls(&s))
+}
+
+pub fn escape_terminal_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::text::is_terminal_control(c) && !c.is_ascii() {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Money per currency, rounded to each currency's minor unit.
 pub fn money_map(m: &BTreeMap<Currency, i64>) -> Value {
     let obj: Map<String, Value> = m

@@ -14,8 +14,9 @@ pub fn export(app: &App) -> Result<(PathBuf, PathBuf), String> {
     let base = format!("livetally-{stamp}-{}", view.snap.scope.label());
     let json_path = app.export_dir.join(format!("{base}.json"));
     let csv_path = app.export_dir.join(format!("{base}.csv"));
-    let json = serde_json::to_vec_pretty(&crate::report::json::to_json(&view.snap))
-        .map_err(|e| e.to_string())?;
+    let json = crate::report::json::to_safe_string(&crate::report::json::to_json(&view.snap))
+        .map_err(|e| e.to_string())?
+        .into_bytes();
     write_atomic(&json_path, &json)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
