@@ -55,6 +55,15 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         if rejected > 0 { t.bad() } else { t.dim() },
     ));
     spans.push(Span::raw(format!(" · late {}", thousands(c.late as i64))));
+    if c.streaks_timed_out > 0 {
+        spans.push(Span::styled(
+            format!(
+                " · streaks timed out {}",
+                thousands(c.streaks_timed_out as i64)
+            ),
+            t.warn(),
+        ));
+    }
     if c.duplicates > 0 {
         spans.push(Span::raw(format!(
             " · dup {}",

@@ -1,0 +1,600 @@
+//! Faults around the real binary in a pseudo-terminal: a producer killed
+//! mid-line, a followed file rotated / deleted / recreated, SIGHUP and
+//! SIGTERM, `--record` on a full disk, a resize storm and the terminal
+//! disappearing. Same approach as tests/pty_e2e.rs (portable-pty + vt100):
+//! every check waits for a screen condition with a generous timeout; sleeps
+//! only pace the producers, they are never what a test asserts on.
+
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_livetally");
+const TIMEOUT: Duration = Duration::from_secs(20);
+const HEADER: &str = "ts,kind,creator,user,item,qty,diamonds\n";
+
+struct Screen {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Option<Box<dyn Write + Send>>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    stop_reader: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
+    /// Processes this test started (read from pid files): killed on drop so a
+    /// failing test leaves nothing running.
+    pidfiles: Vec<PathBuf>,
+}
+
+/// Set O_NONBLOCK on the pty master (the flag lives on the shared open file
+/// description, so every dup of it sees it) without a libc dependency.
+fn set_nonblocking(fd: RawFd) {
+    // SAFETY: `fd` is an open descriptor owned elsewhere; ManuallyDrop keeps
+    // the UnixStream from closing it. FIONBIO works on any descriptor.
+    let s = std::mem::ManuallyDrop::new(unsafe { std::os::unix::net::UnixStream::from_raw_fd(fd) });
+    s.set_nonblocking(true)
+        .expect("set O_NONBLOCK on the pty master");
+}
+
+impl Screen {
+    fn spawn(shell_cmd: &str, cwd: &Path) -> Screen {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", shell_cmd]);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TZ", "UTC");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        // Non-blocking reads let the reader thread give its descriptor back
+        // on request, so the master can really be closed (hang_up).
+        set_nonblocking(pair.master.as_raw_fd().expect("master fd"));
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
+        let p = parser.clone();
+        let stop_reader = Arc::new(AtomicBool::new(false));
+        let stop = stop_reader.clone();
+        let handle = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if let Ok(mut g) = p.lock() {
+                            g.process(&buf[..n]);
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        if stop.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    // EIO once every slave descriptor is closed.
+                    Err(_) => break,
+                }
+            }
+        });
+        Screen {
+            parser,
+            writer: Some(writer),
+            master: Some(pair.master),
+            child,
+            stop_reader,
+            reader: Some(handle),
+            pidfiles: Vec::new(),
+        }
+    }
+
+    fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if ok(&t) {
+                return t;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("timed out waiting for {what}; screen:\n{t}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(&format!("{needle:?}"), |t| t.contains(needle))
+    }
+
+    /// Wait until the Gifts panel shows exactly `sent N  diamonds M`.
+    fn wait_totals(&self, sent: &str, diamonds: &str) -> String {
+        let want = format!("sent {sent}  diamonds {diamonds}");
+        self.wait_until(&format!("{want:?}"), |t| has_number(t, &want))
+    }
+
+    fn press(&mut self, keys: &str) {
+        let w = self.writer.as_mut().expect("writer");
+        w.write_all(keys.as_bytes()).unwrap();
+        w.flush().unwrap();
+    }
+
+    fn running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    fn exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.exit_code();
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("process did not exit; screen:\n{}", self.text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resize the terminal (the pty and the emulator behind it).
+    fn resize(&self, rows: u16, cols: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        self.master
+            .as_ref()
+            .expect("master")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    /// Close every descriptor of the pty master: the terminal is gone.
+    fn hang_up(&mut self) {
+        self.stop_reader.store(true, Ordering::SeqCst);
+        if let Some(h) = self.reader.take() {
+            h.join().unwrap();
+        }
+        drop(self.writer.take());
+        drop(self.master.take());
+    }
+
+    /// Remember a pid file whose process must not outlive the test.
+    fn owns(&mut self, pidfile: PathBuf) {
+        self.pidfiles.push(pidfile);
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        for f in &self.pidfiles {
+            if let Some(pid) = read_pid(f) {
+                if alive(pid) {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                }
+            }
+        }
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// `needle` occurs in `text` and is not the start of a longer number.
+fn has_number(text: &str, needle: &str) -> bool {
+    text.match_indices(needle).any(|(i, _)| {
+        !text[i + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    })
+}
+
+fn read_pid(file: &Path) -> Option<u32> {
+    std::fs::read_to_string(file).ok()?.trim().parse().ok()
+}
+
+fn wait_pid(file: &Path) -> u32 {
+    let start = Instant::now();
+    loop {
+        if let Some(pid) = read_pid(file) {
+            return pid;
+        }
+        assert!(start.elapsed() < TIMEOUT, "no pid in {}", file.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// (state, utime + stime in clock ticks) from /proc/PID/stat.
+fn proc_stat(pid: u32) -> Option<(char, u64)> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let state = f.first()?.chars().next()?;
+    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some((state, ticks))
+}
+
+/// Running (a zombie waiting to be reaped counts as gone).
+fn alive(pid: u32) -> bool {
+    matches!(proc_stat(pid), Some((s, _)) if s != 'Z' && s != 'X')
+}
+
+fn kill(sig: &str, pid: u32) {
+    let ok = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "kill {sig} {pid}");
+}
+
+fn gift(sec: u32, user: &str, diamonds: u32) -> String {
+    format!("2026-11-23T20:00:{sec:02}Z,gift,alice,{user},Rose,1,{diamonds}\n")
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// Runs `livetally ARGS` in the background of the pty's shell, writes its
+/// pid to `pid` and then prints and exits with its status.
+fn dashboard_cmd(args: &str) -> String {
+    format!("{args} & echo $! > pid; wait $!; code=$?; echo \"exit=$code\"; exit $code")
+}
+
+#[test]
+fn producer_killed_mid_line_ends_the_feed_and_rejects_the_torn_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // `exec sleep` so the producer's pid is the last holder of the pipe.
+    std::fs::write(
+        dir.path().join("producer.sh"),
+        "echo $$ > producer.pid\n\
+         printf 'ts,kind,user,diamonds\\n2026-11-23T20:00:00Z,gift,u1,5\\n2026-11-23T20:00:0'\n\
+         exec sleep 30\n",
+    )
+    .unwrap();
+    let cmd = format!("sh producer.sh | '{BIN}' --window all -");
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.owns(dir.path().join("producer.pid"));
+    let screen = s.wait_totals("1", "5");
+    assert!(screen.contains("stdin live"), "{screen}");
+    assert!(has_number(&screen, "rejected 0"), "{screen}");
+    let producer = wait_pid(&dir.path().join("producer.pid"));
+    kill("-KILL", producer);
+    let screen = s.wait_for("feed ended");
+    // the torn last line reaches the decoder at EOF and is rejected
+    let screen = if has_number(&screen, "rejected 1") {
+        screen
+    } else {
+        s.wait_until("rejected 1", |t| has_number(t, "rejected 1"))
+    };
+    assert!(has_number(&screen, "sent 1  diamonds 5"), "{screen}");
+    assert!(screen.contains("bad ts"), "rejected lines panel: {screen}");
+    // the dashboard stays up after its feed ended
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.running(), "dashboard quit at the end of the feed");
+    assert!(s.text().contains("Creators"), "{}", s.text());
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn follows_rotation_by_rename_deletion_and_recreation() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("feed.csv");
+    let old = dir.path().join("feed.csv.1");
+    std::fs::write(&log, format!("{HEADER}{}", gift(0, "u1", 1))).unwrap();
+    let mut s = Screen::spawn(&format!("'{BIN}' --window all -f feed.csv"), dir.path());
+    s.wait_for("feed.csv following");
+    s.wait_totals("1", "1");
+
+    // logrotate-style: rename, the writer still appends to its open file,
+    // then the new file appears
+    std::fs::rename(&log, &old).unwrap();
+    append(&old, &gift(1, "u2", 20));
+    std::fs::write(&log, format!("{HEADER}{}", gift(2, "u3", 300))).unwrap();
+    let screen = s.wait_totals("3", "321");
+    let screen = if screen.contains("rotated") {
+        screen
+    } else {
+        s.wait_for("rotated")
+    };
+    assert!(
+        screen.contains("feed.csv: rotated, reading the new file"),
+        "{screen}"
+    );
+    // the new file is followed: it grows
+    append(&log, &gift(3, "u4", 4000));
+    s.wait_totals("4", "4,321");
+
+    // deleted, then recreated a little later
+    std::fs::remove_file(&log).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(s.running());
+    std::fs::write(&log, format!("{HEADER}{}", gift(4, "u5", 50000))).unwrap();
+    let screen = s.wait_totals("5", "54,321");
+    assert!(screen.contains("feed.csv following"), "{screen}");
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+/// A rotated or recreated CSV file is a new document that starts with its
+/// own header row. livetally keeps decoding it with the previous file's
+/// header: the new header is counted as a rejected row, and a new file
+/// whose columns come in another order is decoded with the old mapping.
+#[test]
+#[ignore = "livetally bug: the CSV header is not re-read after rotation/truncation (see the report)"]
+fn a_rotated_csv_file_is_decoded_with_its_own_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("feed.csv");
+    std::fs::write(&log, format!("{HEADER}{}", gift(0, "u1", 1))).unwrap();
+    let mut s = Screen::spawn(&format!("'{BIN}' --window all -f feed.csv"), dir.path());
+    s.wait_totals("1", "1");
+    std::fs::rename(&log, dir.path().join("feed.csv.1")).unwrap();
+    // same columns, another order
+    std::fs::write(
+        &log,
+        "diamonds,qty,item,user,creator,kind,ts\n20,1,Rose,u2,alice,gift,2026-11-23T20:00:01Z\n",
+    )
+    .unwrap();
+    s.wait_for("rotated");
+    let screen = s.wait_until("the new row or a reject", |t| {
+        has_number(t, "sent 2  diamonds 21") || !has_number(t, "rejected 0")
+    });
+    assert!(has_number(&screen, "rejected 0"), "{screen}");
+    assert!(has_number(&screen, "sent 2  diamonds 21"), "{screen}");
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn sighup_ends_the_dashboard_with_129_and_leaves_the_alternate_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("feed.csv"),
+        format!("{HEADER}{}", gift(0, "u1", 7)),
+    )
+    .unwrap();
+    let cmd = dashboard_cmd(&format!("'{BIN}' --quiet --window all -f feed.csv"));
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.owns(dir.path().join("pid"));
+    s.wait_for("following");
+    s.wait_totals("1", "7");
+    let pid = wait_pid(&dir.path().join("pid"));
+    kill("-HUP", pid);
+    let screen = s.wait_for("exit=129");
+    assert!(!alive(pid), "pid {pid} still running");
+    // back on the normal screen: no dashboard text left
+    for gone in ["Creators", "following", "diamonds"] {
+        assert!(
+            !screen.contains(gone),
+            "{gone:?} still on screen:\n{screen}"
+        );
+    }
+    assert_eq!(s.exit_code(), 129);
+}
+
+#[test]
+fn sigterm_flushes_the_recording_up_to_the_last_whole_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every complete line, byte for byte: CRLF, a blank line, invalid UTF-8.
+    let mut lines: Vec<Vec<u8>> = vec![HEADER.as_bytes().to_vec()];
+    for i in 0..600u32 {
+        lines.push(gift(i % 60, &format!("u{i}"), 1).into_bytes());
+    }
+    lines.push(b"2026-11-23T20:01:00Z,gift,alice,u\xff,Rose,1,1\r\n".to_vec());
+    lines.push(b"\n".to_vec());
+    lines.push(b"2026-11-23T20:01:01Z,gift,bob,u9,Rose,1,1\n".to_vec());
+    let complete: Vec<u8> = lines.concat();
+    std::fs::write(dir.path().join("rows.csv"), &complete).unwrap();
+    std::fs::write(
+        dir.path().join("producer.sh"),
+        "echo $$ > producer.pid\ncat rows.csv\nprintf '2026-11-23T20:01:02Z,gift,bob,u9,Ro'\nexec sleep 30\n",
+    )
+    .unwrap();
+    let cmd = dashboard_cmd(&format!(
+        "sh producer.sh | '{BIN}' --quiet --window all --record rec.csv -"
+    ));
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.owns(dir.path().join("producer.pid"));
+    s.owns(dir.path().join("pid"));
+    s.wait_totals("602", "602");
+    let pid = wait_pid(&dir.path().join("pid"));
+    kill("-TERM", pid);
+    s.wait_for("exit=143");
+    assert_eq!(s.exit_code(), 143);
+    let rec = std::fs::read(dir.path().join("rec.csv")).unwrap();
+    assert!(rec.ends_with(b"\n"), "recording ends mid-line");
+    assert_eq!(
+        rec.len(),
+        complete.len(),
+        "recording has {} bytes, the complete lines {}",
+        rec.len(),
+        complete.len()
+    );
+    assert!(rec == complete, "recording differs from the lines received");
+}
+
+#[test]
+fn record_to_a_full_disk_is_reported_and_ingest_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    // the second row comes more than a second later, when the recording is
+    // flushed (and fails)
+    std::fs::write(
+        dir.path().join("producer.sh"),
+        format!(
+            "echo $$ > producer.pid\nprintf '{}{}'\nsleep 1.5\nprintf '{}'\nexec sleep 30\n",
+            HEADER.replace('\n', "\\n"),
+            gift(0, "u1", 1).replace('\n', "\\n"),
+            gift(1, "u2", 10).replace('\n', "\\n"),
+        ),
+    )
+    .unwrap();
+    let cmd = format!("sh producer.sh | '{BIN}' --window all --record /dev/full -");
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.owns(dir.path().join("producer.pid"));
+    s.wait_totals("1", "1");
+    let screen = s.wait_for("--record failed");
+    assert!(screen.contains("ingest continues"), "{screen}");
+    let screen = s.wait_totals("2", "11");
+    assert!(has_number(&screen, "rejected 0"), "{screen}");
+    assert!(screen.contains("stdin live"), "{screen}");
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+/// The same with a followed file: the follow loop flushes the recording on
+/// its own once a second, and a failure there is recorded silently, so no
+/// notice is ever shown (and later lines are not recorded either).
+#[test]
+#[ignore = "livetally bug: a --record failure found by the periodic flush is never reported (see the report)"]
+fn record_to_a_full_disk_is_reported_when_following_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("feed.csv");
+    std::fs::write(&log, format!("{HEADER}{}", gift(0, "u1", 1))).unwrap();
+    let mut s = Screen::spawn(
+        &format!("'{BIN}' --window all --record /dev/full -f feed.csv"),
+        dir.path(),
+    );
+    s.wait_totals("1", "1");
+    // rows keep arriving, for longer than the one-second flush interval
+    for i in 1..=30 {
+        append(&log, &gift(i, &format!("u{}", i + 1), 1));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.wait_totals("31", "31");
+    s.wait_for("--record failed");
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn resize_storm_then_a_normal_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!("'{BIN}' simulate --rate 400 | '{BIN}' --window all -");
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.wait_for("Creators");
+    s.wait_for("stdin live");
+    // 50 sizes in about a second, from 1x1 to 200x60 (fixed seed: repeatable)
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    for i in 0..50 {
+        let (rows, cols) = match i {
+            0 => (1, 1),
+            1 => (60, 200),
+            2 => (6, 30),
+            3 => (5, 29),
+            _ => (1 + next(60) as u16, 1 + next(200) as u16),
+        };
+        s.resize(rows, cols);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(s.running(), "died in the resize storm:\n{}", s.text());
+    s.resize(40, 120);
+    let screen = s.wait_until("a full dashboard at 120x40", |t| {
+        t.contains("Creators")
+            && t.contains("Gifts")
+            && t.contains("Conversion")
+            && t.contains("stdin live")
+    });
+    assert!(!screen.contains("panicked"), "{screen}");
+    assert!(s.running());
+    // still ingesting and drawing after the storm
+    let before = s.text();
+    s.wait_until("the totals to move", |t| {
+        t.lines().find(|l| l.contains("sent ")) != before.lines().find(|l| l.contains("sent "))
+    });
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}
+
+#[test]
+fn terminal_gone_ends_the_dashboard_without_spinning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("feed.csv"),
+        format!("{HEADER}{}", gift(0, "u1", 3)),
+    )
+    .unwrap();
+    // The shell ignores SIGHUP so it survives the hang-up and can write
+    // the dashboard's exit status to a file.
+    let cmd = format!(
+        "trap '' HUP; '{BIN}' --window all -f feed.csv & echo $! > pid; wait $!; echo $? > status"
+    );
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.owns(dir.path().join("pid"));
+    s.wait_for("following");
+    s.wait_totals("1", "3");
+    let pid = wait_pid(&dir.path().join("pid"));
+    let (_, ticks_before) = proc_stat(pid).expect("dashboard running");
+    s.hang_up();
+    let start = Instant::now();
+    let mut ticks = ticks_before;
+    while alive(pid) {
+        if let Some((_, t)) = proc_stat(pid) {
+            ticks = t;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "still running {:?} after the terminal went away; cpu ticks since: {}",
+            start.elapsed(),
+            ticks - ticks_before
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!(
+        "gone after {:?}, {} cpu ticks after the hang-up",
+        start.elapsed(),
+        ticks - ticks_before
+    );
+    // it did not burn a core on its way out (100 ticks = 1 s of CPU)
+    eprintln!(
+        "status: {:?}",
+        std::fs::read_to_string(dir.path().join("status"))
+    );
+    assert!(
+        ticks - ticks_before < 50,
+        "{} cpu ticks after the hang-up",
+        ticks - ticks_before
+    );
+    let status = dir.path().join("status");
+    let start = Instant::now();
+    while std::fs::read_to_string(&status).map_or(true, |t| !t.ends_with('\n')) {
+        assert!(start.elapsed() < TIMEOUT, "no exit status written");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(std::fs::read_to_string(&status).unwrap().trim(), "129");
+    assert_eq!(s.exit_code(), 0);
+}

@@ -1,0 +1,217 @@
+//! Keys to actions to state: pause, windows, focus, sort, filter, detail
+//! and export, on the hand-checked fixture.
+
+use livetally::decode::{DecodeOptions, Decoded, decode_str};
+use livetally::engine::{Config, Engine, Scope};
+use livetally::feed::Sources;
+use livetally::model::{Event, Kind};
+use livetally::ui::app::{Action, App, Focus, SortKey};
+use livetally::ui::keys::action_for;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn app() -> App {
+    let mut engine = Engine::new(Config::default());
+    for it in decode_str(include_str!("fixtures/rules.csv"), DecodeOptions::default()) {
+        match it.what {
+            Decoded::Event(ev) => engine.ingest(ev),
+            Decoded::Skipped(_) => engine.skipped(),
+            Decoded::Rejected(r) => engine.reject("rules.csv", it.line, r),
+        }
+    }
+    let mut app = App::new(engine, Sources::new(vec!["rules.csv".into()]), Scope::All);
+    let now = app.engine.now.unwrap();
+    app.refresh(0.0, now);
+    app
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn names(app: &App) -> Vec<String> {
+    app.creator_rows()
+        .iter()
+        .map(|r| r.creator.clone())
+        .collect()
+}
+
+#[test]
+fn keys_map_to_actions() {
+    let a = app();
+    assert_eq!(action_for(&a, key(KeyCode::Char('q'))), Some(Action::Quit));
+    assert_eq!(
+        action_for(&a, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Action::Quit)
+    );
+    assert_eq!(action_for(&a, key(KeyCode::Char(' '))), Some(Action::Pause));
+    assert_eq!(
+        action_for(&a, key(KeyCode::Char('w'))),
+        Some(Action::NextWindow)
+    );
+    assert_eq!(
+        action_for(&a, key(KeyCode::Char('W'))),
+        Some(Action::PrevWindow)
+    );
+    assert_eq!(
+        action_for(&a, key(KeyCode::BackTab)),
+        Some(Action::FocusPrev)
+    );
+    assert_eq!(action_for(&a, key(KeyCode::Char('j'))), Some(Action::Down));
+    assert_eq!(action_for(&a, key(KeyCode::End)), Some(Action::End));
+    assert_eq!(
+        action_for(&a, key(KeyCode::Char('S'))),
+        Some(Action::ReverseSort)
+    );
+    assert_eq!(
+        action_for(&a, key(KeyCode::Char('e'))),
+        Some(Action::Export)
+    );
+    assert_eq!(action_for(&a, key(KeyCode::Char('x'))), None);
+}
+
+#[test]
+fn pause_freezes_the_view_while_ingest_continues() {
+    let mut a = app();
+    a.act(Action::Pause);
+    assert!(a.paused);
+    let mut ev = Event::new(a.engine.now.unwrap(), Kind::Gift);
+    ev.creator = Some("carol".into());
+    ev.user = Some("u42".into());
+    ev.diamonds = 7;
+    a.engine.ingest(ev);
+    a.refresh(0.0, 0);
+    // the engine has carol, the frozen view does not
+    assert_eq!(a.engine.snapshot(Scope::All, None).creators.len(), 3);
+    assert_eq!(names(&a), ["alice", "bob"]);
+    a.act(Action::Pause);
+    a.refresh(0.0, 0);
+    assert_eq!(names(&a), ["alice", "bob", "carol"]);
+}
+
+#[test]
+fn windows_cycle_both_ways() {
+    let mut a = app();
+    assert_eq!(a.scope, Scope::All);
+    a.act(Action::NextWindow);
+    assert_eq!(a.scope, Scope::Window(60));
+    assert_eq!(a.view.as_ref().unwrap().snap.scope, Scope::Window(60));
+    a.act(Action::PrevWindow);
+    a.act(Action::PrevWindow);
+    assert_eq!(a.scope, Scope::Window(3600));
+}
+
+#[test]
+fn sort_reverse_and_stable_selection() {
+    let mut a = app();
+    assert_eq!(a.sort, SortKey::Diamonds);
+    assert_eq!(names(&a), ["alice", "bob"]);
+    assert_eq!(a.selected.as_deref(), Some("alice"));
+    a.act(Action::ReverseSort);
+    assert_eq!(names(&a), ["bob", "alice"]);
+    // the selection follows the creator, not the row
+    assert_eq!(a.selected_index(), Some(1));
+    a.act(Action::NextSort); // gifts: alice 7, bob 3
+    assert_eq!(a.sort, SortKey::Gifts);
+    assert!(!a.sort_reversed);
+    assert_eq!(names(&a), ["alice", "bob"]);
+    for _ in 0..3 {
+        a.act(Action::NextSort); // gifters (tie: by name), orders, GMV
+    }
+    assert_eq!(a.sort, SortKey::Gmv);
+    a.act(Action::NextSort);
+    assert_eq!(a.sort, SortKey::Conversion); // alice 100%, bob 0%
+    assert_eq!(names(&a), ["alice", "bob"]);
+}
+
+#[test]
+fn moving_focus_and_selection() {
+    let mut a = app();
+    a.act(Action::Down);
+    assert_eq!(a.selected.as_deref(), Some("bob"));
+    a.act(Action::Down);
+    assert_eq!(a.selected.as_deref(), Some("bob"));
+    a.act(Action::Home);
+    assert_eq!(a.selected.as_deref(), Some("alice"));
+    a.act(Action::FocusNext);
+    assert_eq!(a.focus, Focus::Ticker);
+    a.act(Action::PageDown);
+    assert_eq!(a.ticker_scroll, 9); // 10 ticker lines: refunds, cancel, payments, the Lion
+    a.act(Action::End);
+    assert_eq!(a.ticker_scroll, 9);
+    a.act(Action::FocusPrev);
+    assert_eq!(a.focus, Focus::Creators);
+}
+
+#[test]
+fn filter_typing_and_clearing() {
+    let mut a = app();
+    a.act(Action::StartFilter);
+    assert!(a.filtering);
+    // while typing, letters are text, not commands
+    assert_eq!(
+        action_for(&a, key(KeyCode::Char('q'))),
+        Some(Action::FilterChar('q'))
+    );
+    a.act(Action::FilterChar('B'));
+    assert_eq!(names(&a), ["bob"]);
+    assert_eq!(a.selected.as_deref(), Some("bob"));
+    a.act(Action::FilterBackspace);
+    assert_eq!(names(&a).len(), 2);
+    a.act(Action::FilterChar('z'));
+    assert!(names(&a).is_empty());
+    a.act(Action::Back); // Esc clears
+    assert!(!a.filtering);
+    assert!(a.filter.is_empty());
+    assert_eq!(names(&a).len(), 2);
+    assert!(!a.quit);
+}
+
+#[test]
+fn detail_view_filters_everything_and_returns() {
+    let mut a = app();
+    a.act(Action::Down);
+    a.act(Action::Open);
+    assert_eq!(a.detail.as_deref(), Some("bob"));
+    let v = a.view.as_ref().unwrap();
+    assert_eq!(v.snap.diamonds, 300);
+    assert_eq!(v.snap.orders.paid, 2);
+    assert!(v.ticker.iter().all(|n| n.creator == "bob"));
+    assert_eq!(action_for(&a, key(KeyCode::Backspace)), Some(Action::Back));
+    a.act(Action::Back);
+    assert_eq!(a.detail, None);
+    assert_eq!(a.view.as_ref().unwrap().snap.diamonds, 30305);
+    // Esc with nothing open quits
+    a.act(Action::Back);
+    assert!(a.quit);
+}
+
+#[test]
+fn export_writes_json_and_csv_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app();
+    a.export_dir = dir.path().to_path_buf();
+    a.act(Action::Export);
+    let status = a.status.clone().unwrap();
+    assert!(status.starts_with("exported "), "{status}");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files[0].ends_with("-all.csv") && files[1].ends_with("-all.json"));
+    let csv = std::fs::read_to_string(dir.path().join(&files[0])).unwrap();
+    assert_eq!(
+        csv,
+        "creator,gifts_sent,diamonds,gifters,orders,gmv,converted,conversion_rate\n\
+         alice,7,30005,2,3,31.99 USD,2,1.0000\n\
+         bob,3,300,2,2,50.00 EUR; 7.50 USD,0,0.0000\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(&files[1])).unwrap()).unwrap();
+    assert_eq!(json["orders"]["paid"], 5);
+    // an unwritable directory is reported, not a crash
+    a.export_dir = dir.path().join("missing");
+    a.act(Action::Export);
+    assert!(a.status.as_deref().unwrap().starts_with("export failed"));
+}
