@@ -236,3 +236,22 @@ fn no_terminal_points_to_report() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("livetally report"), "{err}");
 }
+
+#[test]
+fn dashboard_reads_a_file_that_mixes_real_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mixed = format!(
+        "{}/sample-data/feeds/mixed.ndjson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let cmd = format!("'{BIN}' --window all '{mixed}'");
+    let mut s = Screen::spawn(&cmd, dir.path());
+    let screen = s.wait_for("feed ended");
+    // the same totals tests/adapters.rs pins for the report
+    assert!(screen.contains("sent 11  diamonds 539"), "{screen}");
+    assert!(screen.contains("streaks timed out 1"), "{screen}");
+    assert!(screen.contains("rejected 2"), "{screen}");
+    assert!(screen.contains("+1 paid, amount unknown"), "{screen}");
+    s.press("q");
+    assert_eq!(s.exit_code(), 0);
+}

@@ -309,7 +309,7 @@ impl Engine {
             ..Bkt::default()
         };
         match ev.kind {
-            Kind::Gift => self.gift(&ev, user, ring, &mut b),
+            Kind::Gift => self.gift(&ev, user, creator_id, ring, &mut b),
             Kind::Order => self.order(&ev, user, ring),
             Kind::Join => b.joins = 1,
             Kind::Like => b.likes = ev.qty,
@@ -328,7 +328,14 @@ impl Engine {
         }
     }
 
-    fn gift(&mut self, ev: &Event, user: Option<u32>, ring: bool, b: &mut Bkt) {
+    fn gift(
+        &mut self,
+        ev: &Event,
+        user: Option<u32>,
+        creator_id: Option<u32>,
+        ring: bool,
+        b: &mut Bkt,
+    ) {
         b.gift_rows = 1;
         b.gifts_sent = ev.qty;
         b.diamonds = ev.diamonds;
@@ -338,7 +345,11 @@ impl Engine {
         };
         let min = self.min_sec();
         let creator_name = ev.creator.as_deref().unwrap_or("unknown");
-        let (creator, c) = self.creators.entry(creator_name);
+        let creator = match creator_id {
+            Some(id) => id,
+            None => self.creators.entry(creator_name).0,
+        };
+        let c = self.creators.get_mut(creator);
         c.add(ev.ts, &g, ring, min);
         let item_name = ev.item.as_deref().unwrap_or("(unnamed gift)");
         self.gift_items.entry(item_name).1.add(ev.ts, &g, ring, min);

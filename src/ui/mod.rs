@@ -183,7 +183,7 @@ fn main_loop(
         // A snapshot walks every user and order: on huge feeds keep its
         // share of the time bounded instead of recomputing every frame.
         let changed = app.engine.generation != seen_generation;
-        let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 5).max(frame);
+        let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 10).max(frame);
         if (changed && refresh_due)
             || force
             || now.duration_since(last_refresh) >= Duration::from_secs(1)

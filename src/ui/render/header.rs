@@ -35,7 +35,12 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
             SourceState::Ended => ("feed ended", t.warn()),
             SourceState::Failed(_) => ("failed", t.bad()),
         };
-        spans.push(Span::raw(crate::text::truncate(&s.name, 24)));
+        // the file name is enough here; rejects keep the whole path
+        let short = std::path::Path::new(&s.name)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| s.name.clone());
+        spans.push(Span::raw(crate::text::truncate(&short, 24)));
         spans.push(Span::raw(" "));
         spans.push(Span::styled(state, style));
         spans.push(Span::raw(" · "));
