@@ -273,10 +273,16 @@ fn dashboard_cmd(args: &str) -> String {
 fn producer_killed_mid_line_ends_the_feed_and_rejects_the_torn_line() {
     let dir = tempfile::tempdir().unwrap();
     // `exec sleep` so the producer's pid is the last holder of the pipe.
+    // The join row comes a moment after the gift: livetally only hands a
+    // stdin batch over when a later line arrives (see
+    // a_quiet_stdin_feed_still_shows_its_last_lines), so it makes the gift
+    // visible while the producer is still alive.
     std::fs::write(
         dir.path().join("producer.sh"),
         "echo $$ > producer.pid\n\
-         printf 'ts,kind,user,diamonds\\n2026-11-23T20:00:00Z,gift,u1,5\\n2026-11-23T20:00:0'\n\
+         printf 'ts,kind,user,diamonds\\n2026-11-23T20:00:00Z,gift,u1,5\\n'\n\
+         sleep 0.3\n\
+         printf '2026-11-23T20:00:01Z,join,u2,\\n2026-11-23T20:00:0'\n\
          exec sleep 30\n",
     )
     .unwrap();
@@ -412,11 +418,18 @@ fn sigterm_flushes_the_recording_up_to_the_last_whole_line() {
     lines.push(b"2026-11-23T20:01:00Z,gift,alice,u\xff,Rose,1,1\r\n".to_vec());
     lines.push(b"\n".to_vec());
     lines.push(b"2026-11-23T20:01:01Z,gift,bob,u9,Rose,1,1\n".to_vec());
+    std::fs::write(dir.path().join("rows.csv"), lines.concat()).unwrap();
+    // a last whole line a moment later (it makes the batch before it
+    // visible), then half a line, then silence
+    let last = "2026-11-23T20:01:02Z,gift,bob,u9,Rose,1,1\n";
+    lines.push(last.as_bytes().to_vec());
     let complete: Vec<u8> = lines.concat();
-    std::fs::write(dir.path().join("rows.csv"), &complete).unwrap();
     std::fs::write(
         dir.path().join("producer.sh"),
-        "echo $$ > producer.pid\ncat rows.csv\nprintf '2026-11-23T20:01:02Z,gift,bob,u9,Ro'\nexec sleep 30\n",
+        format!(
+            "echo $$ > producer.pid\ncat rows.csv\nsleep 0.3\nprintf '{}2026-11-23T20:01:03Z,gift,bob,u9,Ro'\nexec sleep 30\n",
+            last.replace('\n', "\\n")
+        ),
     )
     .unwrap();
     let cmd = dashboard_cmd(&format!(
@@ -425,7 +438,8 @@ fn sigterm_flushes_the_recording_up_to_the_last_whole_line() {
     let mut s = Screen::spawn(&cmd, dir.path());
     s.owns(dir.path().join("producer.pid"));
     s.owns(dir.path().join("pid"));
-    s.wait_totals("602", "602");
+    // the last whole line is on screen: everything before it was received
+    s.wait_totals("603", "603");
     let pid = wait_pid(&dir.path().join("pid"));
     kill("-TERM", pid);
     s.wait_for("exit=143");
@@ -446,24 +460,29 @@ fn sigterm_flushes_the_recording_up_to_the_last_whole_line() {
 fn record_to_a_full_disk_is_reported_and_ingest_continues() {
     let dir = tempfile::tempdir().unwrap();
     // the second row comes more than a second later, when the recording is
-    // flushed (and fails)
+    // flushed (and fails); the third one makes the second one visible
+    let esc = |s: String| s.replace('\n', "\\n");
     std::fs::write(
         dir.path().join("producer.sh"),
         format!(
-            "echo $$ > producer.pid\nprintf '{}{}'\nsleep 1.5\nprintf '{}'\nexec sleep 30\n",
-            HEADER.replace('\n', "\\n"),
-            gift(0, "u1", 1).replace('\n', "\\n"),
-            gift(1, "u2", 10).replace('\n', "\\n"),
+            "echo $$ > producer.pid\nprintf '{}{}'\nsleep 1.5\nprintf '{}'\nsleep 0.3\nprintf '{}'\nexec sleep 30\n",
+            esc(HEADER.to_string()),
+            esc(gift(0, "u1", 1)),
+            esc(gift(1, "u2", 10)),
+            esc(gift(2, "u3", 100)),
         ),
     )
     .unwrap();
     let cmd = format!("sh producer.sh | '{BIN}' --window all --record /dev/full -");
     let mut s = Screen::spawn(&cmd, dir.path());
     s.owns(dir.path().join("producer.pid"));
-    s.wait_totals("1", "1");
     let screen = s.wait_for("--record failed");
+    assert!(
+        screen.contains("--record failed: No space left on device"),
+        "{screen}"
+    );
     assert!(screen.contains("ingest continues"), "{screen}");
-    let screen = s.wait_totals("2", "11");
+    let screen = s.wait_totals("3", "111");
     assert!(has_number(&screen, "rejected 0"), "{screen}");
     assert!(screen.contains("stdin live"), "{screen}");
     s.press("q");
@@ -540,24 +559,26 @@ fn resize_storm_then_a_normal_dashboard() {
     assert_eq!(s.exit_code(), 0);
 }
 
-#[test]
-fn terminal_gone_ends_the_dashboard_without_spinning() {
-    let dir = tempfile::tempdir().unwrap();
+/// Start the dashboard following a file, close the pty master, and return
+/// (seconds until the process was gone, CPU ticks it used meanwhile).
+/// The shell ignores SIGHUP so it survives the hang-up and writes the
+/// dashboard's exit status to `status` (its stderr goes to `err.txt`).
+fn hang_up_under(dir: &Path, quiet: &str) -> (Duration, u64) {
     std::fs::write(
-        dir.path().join("feed.csv"),
+        dir.join("feed.csv"),
         format!("{HEADER}{}", gift(0, "u1", 3)),
     )
     .unwrap();
-    // The shell ignores SIGHUP so it survives the hang-up and can write
-    // the dashboard's exit status to a file.
+    // A panic's backtrace would be symbolized for a second of CPU: not the
+    // spinning this looks for.
     let cmd = format!(
-        "trap '' HUP; '{BIN}' --window all -f feed.csv & echo $! > pid; wait $!; echo $? > status"
+        "trap '' HUP; unset RUST_BACKTRACE; '{BIN}' {quiet} --window all -f feed.csv 2> err.txt & echo $! > pid; wait $!; echo $? > status"
     );
-    let mut s = Screen::spawn(&cmd, dir.path());
-    s.owns(dir.path().join("pid"));
+    let mut s = Screen::spawn(&cmd, dir);
+    s.owns(dir.join("pid"));
     s.wait_for("following");
     s.wait_totals("1", "3");
-    let pid = wait_pid(&dir.path().join("pid"));
+    let pid = wait_pid(&dir.join("pid"));
     let (_, ticks_before) = proc_stat(pid).expect("dashboard running");
     s.hang_up();
     let start = Instant::now();
@@ -572,29 +593,69 @@ fn terminal_gone_ends_the_dashboard_without_spinning() {
             start.elapsed(),
             ticks - ticks_before
         );
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
-    eprintln!(
-        "gone after {:?}, {} cpu ticks after the hang-up",
-        start.elapsed(),
-        ticks - ticks_before
-    );
-    // it did not burn a core on its way out (100 ticks = 1 s of CPU)
-    eprintln!(
-        "status: {:?}",
-        std::fs::read_to_string(dir.path().join("status"))
-    );
-    assert!(
-        ticks - ticks_before < 50,
-        "{} cpu ticks after the hang-up",
-        ticks - ticks_before
-    );
-    let status = dir.path().join("status");
+    let gone = start.elapsed();
+    let status = dir.join("status");
     let start = Instant::now();
     while std::fs::read_to_string(&status).map_or(true, |t| !t.ends_with('\n')) {
         assert!(start.elapsed() < TIMEOUT, "no exit status written");
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(std::fs::read_to_string(&status).unwrap().trim(), "129");
+    assert_eq!(s.exit_code(), 0);
+    (gone, ticks - ticks_before)
+}
+
+#[test]
+fn terminal_gone_ends_the_dashboard_without_spinning() {
+    for quiet in ["", "--quiet"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (gone, ticks) = hang_up_under(dir.path(), quiet);
+        // 100 ticks = 1 s of CPU; a busy loop until exit would use ~all of it
+        assert!(
+            ticks < 50,
+            "{quiet}: {ticks} cpu ticks in the {gone:?} it took to exit"
+        );
+    }
+}
+
+/// README: "129 for SIGHUP or a terminal that went away". Today the
+/// dashboard ends with `cannot draw: Input/output error` (exit 1), or,
+/// without --quiet, panics printing its summary to the dead terminal
+/// (exit 101, or 134 when the panic message cannot be written either).
+#[test]
+#[ignore = "livetally bug: a vanished terminal exits 1 or panics (101/134) instead of 129 (see the report)"]
+fn terminal_gone_exits_129_without_a_panic() {
+    for quiet in ["", "--quiet"] {
+        let dir = tempfile::tempdir().unwrap();
+        hang_up_under(dir.path(), quiet);
+        let status = std::fs::read_to_string(dir.path().join("status")).unwrap();
+        let err = std::fs::read_to_string(dir.path().join("err.txt")).unwrap();
+        assert!(!err.contains("panicked"), "{quiet}: {err}");
+        assert_eq!(status.trim(), "129", "{quiet}: stderr: {err}");
+    }
+}
+
+/// A live stdin feed that goes quiet (a TikTok LIVE websocket between gifts)
+/// must still show the lines it already sent: the stdin reader only hands a
+/// batch over when a later line arrives or at EOF, so the last lines before
+/// a pause stay invisible for as long as the pause lasts.
+#[test]
+#[ignore = "livetally bug: the last stdin lines before a pause are held back until more input (see the report)"]
+fn a_quiet_stdin_feed_still_shows_its_last_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("producer.sh"),
+        "echo $$ > producer.pid\n\
+         printf 'ts,kind,user,diamonds\\n2026-11-23T20:00:00Z,gift,u1,5\\n'\n\
+         exec sleep 60\n",
+    )
+    .unwrap();
+    let cmd = format!("sh producer.sh | '{BIN}' --window all -");
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.owns(dir.path().join("producer.pid"));
+    let screen = s.wait_totals("1", "5");
+    assert!(screen.contains("stdin live"), "{screen}");
+    s.press("q");
     assert_eq!(s.exit_code(), 0);
 }
