@@ -173,6 +173,18 @@ impl App {
         self.keep_selection_valid();
     }
 
+    /// Update the wall-clock figures (events/s, lag) without a new snapshot.
+    pub fn touch(&mut self, events_per_sec: f64, wall_now_ms: TsMs) {
+        if self.paused {
+            return;
+        }
+        let lag = self.engine.now.map(|n| wall_now_ms - n);
+        if let Some(v) = &mut self.view {
+            v.events_per_sec = events_per_sec;
+            v.lag_ms = lag;
+        }
+    }
+
     fn ticker(&self) -> Vec<Notable> {
         self.engine
             .ticker

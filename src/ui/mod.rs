@@ -184,15 +184,19 @@ fn main_loop(
         // share of the time bounded instead of recomputing every frame.
         let changed = app.engine.generation != seen_generation;
         let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 10).max(frame);
-        if (changed && refresh_due)
-            || force
-            || now.duration_since(last_refresh) >= Duration::from_secs(1)
-        {
+        // A key only needs a redraw: actions that change what is computed
+        // (window, detail) refresh the view themselves. Windows end at the
+        // newest event, so with no new events nothing needs recomputing:
+        // an idle dashboard only updates its clock figures.
+        let wall_ms = chrono::Utc::now().timestamp_millis();
+        if (changed && refresh_due) || app.view.is_none() {
             let t0 = Instant::now();
             seen_generation = app.engine.generation;
-            app.refresh(eps.2, chrono::Utc::now().timestamp_millis());
+            app.refresh(eps.2, wall_ms);
             refresh_cost = t0.elapsed();
             last_refresh = Instant::now();
+        } else {
+            app.touch(eps.2, wall_ms);
         }
         term.draw(|f| render::render(f, app))
             .map_err(|e| format!("cannot draw: {e}"))?;
