@@ -1,6 +1,7 @@
 //! Pure aggregation of decoded events. No UI crate is imported here: the
 //! headless report and the dashboard read the same `Engine`.
 
+pub mod dedupe;
 pub mod intern;
 pub mod orders;
 pub mod series;
@@ -12,7 +13,6 @@ use intern::Interner;
 use orders::{Contribution, OrderState, RowUpdate};
 use series::{Bucket, Series};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::hash::BuildHasher;
 
 /// Hash maps on the hot path use foldhash: several times faster than the
 /// default SipHash, and the keys are not attacker-chosen hash-flooding
@@ -204,9 +204,7 @@ pub struct Engine {
     pub gift_items: Interner<Keyed>,
     pub products: Interner<()>,
     pub orders: Interner<OrderState>,
-    /// 128-bit fingerprints of event ids: a false duplicate among 10^9 ids
-    /// has a probability below 10^-20, and an id costs 16 bytes, not a String.
-    seen_ids: FastSet<u128>,
+    seen_ids: dedupe::Dedupe,
     pub viewers_now: Option<i64>,
     pub ticker: VecDeque<Notable>,
     pub rejects: VecDeque<Reject>,
@@ -229,7 +227,7 @@ impl Engine {
             gift_items: Interner::default(),
             products: Interner::default(),
             orders: Interner::default(),
-            seen_ids: FastSet::default(),
+            seen_ids: dedupe::Dedupe::default(),
             viewers_now: None,
             ticker: VecDeque::new(),
             rejects: VecDeque::new(),
@@ -269,7 +267,9 @@ impl Engine {
 
     pub fn ingest(&mut self, ev: Event) {
         if let Some(id) = &ev.event_id
-            && !self.seen_ids.insert(fingerprint(id))
+            && !self
+                .seen_ids
+                .first_time(id, self.now.map_or(ev.ts, |n| n.max(ev.ts)))
         {
             self.counters.duplicates += 1;
             self.generation += 1;
@@ -504,12 +504,6 @@ fn display_user(ev: &Event) -> String {
         .clone()
         .or_else(|| ev.user.clone())
         .unwrap_or_else(|| "anonymous".into())
-}
-
-fn fingerprint(id: &str) -> u128 {
-    let a = foldhash::quality::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).hash_one(id);
-    let b = foldhash::quality::FixedState::with_seed(0xc2b2_ae3d_27d4_eb4f).hash_one(id);
-    (u128::from(a) << 64) | u128::from(b)
 }
 
 pub fn sec(ts: TsMs) -> i64 {
