@@ -198,6 +198,9 @@ impl Engine {
 
         // Orders: figures in scope, attribution, and each user's paid orders.
         let mut of = OrderFigures::default();
+        let from15 = Scope::Window(900).from_ms(now);
+        let mut k15 = 0u64;
+        let mut gmv15: BTreeMap<Currency, super::Gmv> = BTreeMap::new();
         // Indexed by the engine's dense ids: no hashing in the scans.
         let mut buyers = vec![false; self.users.len()];
         let mut n_buyers = 0u64;
@@ -225,6 +228,16 @@ impl Engine {
                 }
             }
             let Some(p) = c.paid_ts else { continue };
+            // the last 15 minutes' pace, for the projection, whatever the scope
+            if c.is_net_paid() && p >= from15 {
+                k15 += 1;
+                if let Some(a) = c.amount {
+                    let g = gmv15.entry(c.currency).or_default();
+                    g.net += a;
+                    let units = a as f64 / crate::model::MONEY_SCALE as f64;
+                    g.net_sq += units * units;
+                }
+            }
             if c.is_net_paid()
                 && let Some(u) = user
             {
@@ -476,7 +489,7 @@ impl Engine {
             top_gifts,
             top_products,
             rates,
-            projection: self.projection(),
+            projection: self.projection(k15, &gmv15),
             viewers_now: self.viewers_now,
             viewers_peak: global.viewers_peak,
             joins: global.joins,
@@ -527,14 +540,12 @@ impl Engine {
         }
     }
 
-    /// Next 30 minutes at the last 15 minutes' pace; intervals are on the
-    /// expected value (Garwood for the count, compound Poisson for money).
-    pub fn projection(&self) -> Projection {
+    /// Next 30 minutes at the last 15 minutes' pace (of the creator, in the
+    /// detail view); intervals are on the expected value (Garwood for the
+    /// count, compound Poisson for money). `k` paid orders and their money
+    /// in the last 15 minutes.
+    fn projection(&self, k: u64, gmv: &BTreeMap<Currency, super::Gmv>) -> Projection {
         let m = self.covered_minutes(900);
-        let b = match self.now {
-            Some(now) => self.recent.sum_since(sec(now) - 900 + 1),
-            None => Bkt::default(),
-        };
         if m < 1.0 || self.now.is_none() {
             return Projection {
                 orders: None,
@@ -543,10 +554,8 @@ impl Engine {
                 basis_minutes: 0.0,
             };
         }
-        let k = b.paid.max(0) as u64;
         let scale = 30.0 / m;
-        let gmv = b
-            .gmv
+        let gmv = gmv
             .iter()
             .filter(|(_, g)| g.net != 0)
             .map(|(c, g)| {

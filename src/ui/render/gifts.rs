@@ -12,13 +12,20 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
     let block = panel(&format!("Gifts · {}", app.scope.label()), false, t);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    // the window's own rate; `all` shows the last hour's pace
-    let pace = s
-        .rates
-        .iter()
-        .find(|(sc, _)| *sc == app.scope)
-        .or(s.rates.last())
-        .map(|(sc, pm)| (sc.label(), pm.diamonds));
+    // diamonds over the minutes the scope covers (of the creator, in the
+    // detail view; a window's own length, or the whole span for `all`)
+    let minutes = match s.scope {
+        crate::engine::Scope::All => match (s.from, s.to) {
+            (Some(a), Some(b)) => ((b - a) as f64 / 60_000.0).max(1.0 / 60.0),
+            _ => 0.0,
+        },
+        scope => s
+            .rates
+            .iter()
+            .find(|(sc, _)| *sc == scope)
+            .map_or(0.0, |(_, pm)| pm.minutes),
+    };
+    let pace = (minutes > 0.0).then(|| (s.scope.label(), s.diamonds as f64 / minutes));
     let mut lines = vec![
         Line::from(vec![
             label("sent ", t),
@@ -50,7 +57,14 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
         lines.push(Line::from(vec![
             label("◆/min ", t),
             plain(per_min(d)),
-            label(&format!(" over the last {over}"), t),
+            label(
+                &if over == "all" {
+                    " over the whole feed".to_string()
+                } else {
+                    format!(" over the last {over}")
+                },
+                t,
+            ),
         ]));
     }
     f.render_widget(Paragraph::new(lines), text);
