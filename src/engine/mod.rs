@@ -119,7 +119,7 @@ impl Bucket for GiftBkt {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GiftMark {
     pub ts: TsMs,
     pub creator: u32,
@@ -356,9 +356,11 @@ impl Engine {
         if let Some(u) = user {
             let mark = GiftMark { ts: ev.ts, creator };
             let gifts = &mut self.users.get_mut(u).gifts;
+            // Sorted by time; gifts in the same millisecond keep input
+            // order, so "the latest gift" breaks ties like order rows do.
             match gifts.last() {
-                Some(last) if *last > mark => {
-                    let i = gifts.partition_point(|m| *m <= mark);
+                Some(last) if last.ts > mark.ts => {
+                    let i = gifts.partition_point(|m| m.ts <= mark.ts);
                     gifts.insert(i, mark);
                 }
                 _ => gifts.push(mark),
