@@ -255,3 +255,20 @@ fn dashboard_reads_a_file_that_mixes_real_feeds() {
     s.press("q");
     assert_eq!(s.exit_code(), 0);
 }
+
+#[test]
+fn lines_before_a_pause_in_a_live_pipe_are_shown_at_once() {
+    // A live feed goes quiet: what arrived before the pause must not wait
+    // for the next line (or the end of the feed) to be counted.
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "(printf 'ts,kind,user,diamonds\\n2026-11-23T20:00:00Z,gift,u1,5\\n'; sleep 60) | '{BIN}' --window all -"
+    );
+    let mut s = Screen::spawn(&cmd, dir.path());
+    let screen = s.wait_for("sent 1  diamonds 5");
+    assert!(screen.contains("live"), "{screen}");
+    s.press("q");
+    // livetally is gone (its summary is printed) while the producer sleeps on
+    s.wait_for("livetally: 1 events");
+    let _ = s.child.kill();
+}

@@ -72,9 +72,14 @@ impl Batcher {
         }
     }
 
-    /// Send when full or when the oldest item has waited long enough.
+    /// Send when full or when the oldest item has waited long enough (the
+    /// clock is read every 64 items once a batch is under way: reading it
+    /// per line costs more than the line).
     pub fn maybe_flush(&mut self) {
-        if self.items.len() >= MAX_ITEMS || self.started.is_some_and(|t| t.elapsed() >= MAX_DELAY) {
+        let n = self.items.len();
+        let check_clock = n < 64 || n.is_multiple_of(64);
+        if n >= MAX_ITEMS || (check_clock && self.started.is_some_and(|t| t.elapsed() >= MAX_DELAY))
+        {
             self.flush();
         }
     }

@@ -38,8 +38,16 @@ impl<R: Read> LineReader<R> {
     }
 
     pub fn next_line(&mut self) -> io::Result<Next> {
+        self.next_line_or(|| {})
+    }
+
+    /// Like `next_line`, calling `before_read` before every read of `inner`,
+    /// which may block: a live pipe can pause for minutes, and what was
+    /// decoded before the pause must not wait for it.
+    pub fn next_line_or(&mut self, mut before_read: impl FnMut()) -> io::Result<Next> {
         loop {
             if self.pos == self.len {
+                before_read();
                 let n = match self.inner.read(&mut self.buf) {
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

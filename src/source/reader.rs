@@ -153,7 +153,9 @@ pub fn run_stdin(source: usize, name: &str, tx: Sender<Feed>, opts: &SourceOptio
 
 fn read_to_eof<R: Read>(p: &mut Pipeline, r: &mut LineReader<R>) -> std::io::Result<()> {
     loop {
-        match r.next_line()? {
+        // hand over what is decoded before a read that may block
+        let batch = &mut p.batch;
+        match r.next_line_or(|| batch.flush())? {
             Next::Eof => return Ok(()),
             n => p.line(n),
         }
