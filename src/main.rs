@@ -1,6 +1,7 @@
 use clap::Parser;
 use livetally::cli::{Cli, Command};
 use livetally::cmd;
+use std::io::Write;
 
 fn main() {
     let cli = Cli::parse();
@@ -10,7 +11,8 @@ fn main() {
         None => livetally::ui::run(cli.dash),
     };
     if let Err(e) = result {
-        eprintln!("livetally: {}", e.message);
+        // stderr may be a terminal that is gone: never panic on printing
+        let _ = writeln!(std::io::stderr(), "livetally: {}", e.message);
         std::process::exit(e.code);
     }
 }

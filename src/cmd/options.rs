@@ -132,3 +132,20 @@ pub fn source_options(a: &FeedArgs, demo_rate: f64) -> Result<SourceOptions, Exi
         demo_seed: 7,
     })
 }
+
+/// Flush `--record`/`--rejects` at exit; a write that failed on the way (a
+/// full disk) makes the run a runtime failure, named here.
+pub fn finish_sinks(opts: &SourceOptions) -> Option<String> {
+    let mut failures = Vec::new();
+    for (flag, sink) in [("--record", &opts.record), ("--rejects", &opts.rejects)] {
+        if let Some(s) = sink {
+            s.flush();
+            if let Some(e) = s.failure() {
+                failures.push(format!(
+                    "{flag}: {e}; lines after the failure were not written"
+                ));
+            }
+        }
+    }
+    (!failures.is_empty()).then(|| failures.join("; "))
+}

@@ -29,9 +29,7 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
             Err(_) => break,
         }
     }
-    for s in [&sopts.record, &sopts.rejects].into_iter().flatten() {
-        s.flush();
-    }
+    let sink_failure = options::finish_sinks(&sopts);
     let snap = engine.snapshot(scope, args.only.as_deref());
     let text = if args.json {
         let mut v = crate::report::json::to_json(&snap);
@@ -63,7 +61,7 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
         crate::report::table::to_table(&snap)
     };
     for why in sources.notices.iter() {
-        eprintln!("livetally: {why}");
+        let _ = writeln!(std::io::stderr(), "livetally: {why}");
     }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -83,5 +81,8 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     if !failed.is_empty() {
         return Err(Exit::runtime(failed.join("; ")));
     }
-    Ok(())
+    match sink_failure {
+        Some(e) => Err(Exit::runtime(e)),
+        None => Ok(()),
+    }
 }

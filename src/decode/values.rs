@@ -13,7 +13,13 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
         return Err("missing ts".into());
     }
     if let Ok(n) = s.parse::<i64>() {
-        return Ok(epoch_to_ms(n));
+        let ms = epoch_to_ms(n);
+        // chrono's range (about ±262,000 years) keeps every later date
+        // computation in bounds
+        if chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).is_none() {
+            return Err(format!("ts {n} is out of range"));
+        }
+        return Ok(ms);
     }
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && let Ok(f) = s.parse::<f64>()
@@ -25,7 +31,11 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
         } else {
             f * 1000.0
         };
-        return Ok(ms.round() as i64);
+        let ms = ms.round() as i64;
+        if chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).is_none() {
+            return Err(format!("ts {s} is out of range"));
+        }
+        return Ok(ms);
     }
     match DateTime::parse_from_rfc3339(s) {
         Ok(dt) => Ok(dt.timestamp_millis()),
@@ -37,7 +47,7 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
 }
 
 pub fn epoch_to_ms(n: i64) -> TsMs {
-    if n.abs() > MS_THRESHOLD {
+    if n.unsigned_abs() > MS_THRESHOLD as u64 {
         n
     } else {
         n.saturating_mul(1000)
@@ -51,6 +61,9 @@ pub fn parse_count(name: &str, s: &str) -> Result<i64, String> {
         if n < 0 {
             return Err(format!("negative {name} {n}"));
         }
+        if n > crate::engine::MAX_COUNT {
+            return Err(format!("{name} {n} is implausibly large (limit 10^12)"));
+        }
         return Ok(n);
     }
     // JSON emitters sometimes write integral values as 3.0
@@ -58,7 +71,7 @@ pub fn parse_count(name: &str, s: &str) -> Result<i64, String> {
         && f.is_finite()
         && f >= 0.0
         && f.fract() == 0.0
-        && f < 9.0e15
+        && f <= crate::engine::MAX_COUNT as f64
     {
         return Ok(f as i64);
     }
@@ -104,6 +117,12 @@ pub fn parse_amount(s: &str) -> Result<i64, String> {
         .checked_mul(MONEY_SCALE)
         .and_then(|x| x.checked_add(f))
         .ok_or_else(|| format!("amount {:?} too large", clip(t)))?;
+    if v > crate::engine::MAX_AMOUNT {
+        return Err(format!(
+            "amount {:?} is implausibly large (limit 10^9)",
+            clip(t)
+        ));
+    }
     Ok(if neg { -v } else { v })
 }
 
@@ -136,6 +155,14 @@ mod tests {
         assert!(parse_ts("yesterday").unwrap_err().contains("bad ts"));
         assert!(parse_ts("2026-11-23 20:15:03").is_err());
         assert!(parse_ts("").is_err());
+        assert!(
+            parse_ts("-9223372036854775808")
+                .unwrap_err()
+                .contains("out of range")
+        );
+        assert!(parse_ts("9223372036854775807").is_err());
+        assert!(parse_ts("1e400").is_err());
+        assert!(parse_ts("99999999999999999999999.5").is_err());
     }
 
     #[test]
@@ -150,6 +177,12 @@ mod tests {
         assert!(parse_amount("").is_err());
         assert!(parse_amount("-").is_err());
         assert!(parse_amount("99999999999999999999").is_err());
+        assert!(
+            parse_amount("1000000000.01")
+                .unwrap_err()
+                .contains("implausibly")
+        );
+        assert_eq!(parse_amount("1000000000"), Ok(10_000_000_000_000));
     }
 
     #[test]
@@ -158,6 +191,11 @@ mod tests {
         assert_eq!(parse_count("qty", "3.0"), Ok(3));
         assert!(parse_count("qty", "-1").is_err());
         assert!(parse_count("qty", "2.5").is_err());
+        assert!(
+            parse_count("qty", "1000000000001")
+                .unwrap_err()
+                .contains("implausibly")
+        );
         assert!(
             parse_count("qty", "many")
                 .unwrap_err()

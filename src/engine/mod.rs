@@ -22,6 +22,11 @@ pub type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 pub use snapshot::{Scope, Snapshot};
 
+/// Largest qty or diamonds of one row (10^12), and largest order amount
+/// (10^9 currency units): sums of billions of rows stay inside an i64.
+pub const MAX_COUNT: i64 = 1_000_000_000_000;
+pub const MAX_AMOUNT: i64 = 1_000_000_000 * crate::model::MONEY_SCALE;
+
 /// The longest window; events older than this behind `now` are late.
 pub const HORIZON_SECS: i64 = 3_600;
 const TICKER_LEN: usize = 200;
@@ -265,7 +270,12 @@ impl Engine {
         }
     }
 
-    pub fn ingest(&mut self, ev: Event) {
+    pub fn ingest(&mut self, mut ev: Event) {
+        // Decoders reject absurd values; this bound keeps every sum far from
+        // overflow whatever a decoder lets through.
+        ev.qty = ev.qty.clamp(0, MAX_COUNT);
+        ev.diamonds = ev.diamonds.clamp(0, MAX_COUNT);
+        ev.amount = ev.amount.map(|a| a.clamp(-MAX_AMOUNT, MAX_AMOUNT));
         if let Some(id) = &ev.event_id
             && !self
                 .seen_ids

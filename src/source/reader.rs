@@ -50,11 +50,9 @@ impl<'a> Pipeline<'a> {
         let start;
         match next {
             Next::Line(bytes) => {
-                if let Some(rec) = &self.opts.record
-                    && let Some(err) = rec.write_line(&[&bytes])
-                {
-                    self.batch
-                        .notice(format!("--record failed: {err}; ingest continues"));
+                if let Some(rec) = &self.opts.record {
+                    rec.write_line(&[&bytes]);
+                    self.report_sink_failures();
                 }
                 let (text, invalid) = match String::from_utf8(bytes) {
                     Ok(s) => (s, false),
@@ -92,12 +90,9 @@ impl<'a> Pipeline<'a> {
                 .collect();
             for (line, reason) in rejected {
                 let head = format!("{}:{}: {}\t", self.name, line, reason);
-                if let Some(err) = rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()])
-                {
-                    self.batch
-                        .notice(format!("--rejects failed: {err}; ingest continues"));
-                }
+                rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()]);
             }
+            self.report_sink_failures();
         }
         if self.pace.is_some() {
             self.pace_items(start);
@@ -124,6 +119,29 @@ impl<'a> Pipeline<'a> {
             self.batch.flush();
             std::thread::sleep(wait);
         }
+    }
+
+    /// A failing `--record`/`--rejects` (a full disk) is said once, on
+    /// screen, and ingest goes on.
+    fn report_sink_failures(&mut self) {
+        for (flag, sink) in [
+            ("--record", &self.opts.record),
+            ("--rejects", &self.opts.rejects),
+        ] {
+            if let Some(err) = sink.as_ref().and_then(|s| s.take_new_failure()) {
+                self.batch
+                    .notice(format!("{flag} failed: {err}; ingest continues"));
+            }
+        }
+    }
+
+    /// A new file behind the same path (rotated, truncated, recreated):
+    /// close what the old one left open, then decode the new one from its
+    /// own first line, header included.
+    fn restart_file(&mut self) {
+        self.finish();
+        self.decoder = LineDecoder::new(self.opts.decode.clone());
+        self.line_no = 0;
     }
 
     fn finish(&mut self) {
@@ -216,7 +234,7 @@ pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: 
                     p.batch
                         .notice(format!("{}: rotated, reading the new file", path.display()));
                     r.reset(f);
-                    p.line_no = 0;
+                    p.restart_file();
                     inode = Some(ino);
                 }
             }
@@ -227,7 +245,7 @@ pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: 
                         path.display()
                     ));
                     r.reset(f);
-                    p.line_no = 0;
+                    p.restart_file();
                     inode = file_id(path).map(|(ino, _)| ino);
                 }
             }
@@ -236,6 +254,7 @@ pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: 
         if let Some(rec) = &opts.record {
             rec.flush_if_due();
         }
+        p.report_sink_failures();
     }
 }
 

@@ -18,6 +18,8 @@ struct SinkInner {
     out: BufWriter<File>,
     last_flush: Instant,
     failed: Option<String>,
+    /// Whether `failed` has been handed to someone who says it on screen.
+    reported: bool,
 }
 
 impl Sink {
@@ -28,17 +30,18 @@ impl Sink {
                 out: BufWriter::with_capacity(1 << 20, f),
                 last_flush: Instant::now(),
                 failed: None,
+                reported: false,
             })),
         })
     }
 
-    /// Append one whole line; returns the error the first time writing fails.
-    pub fn write_line(&self, parts: &[&[u8]]) -> Option<String> {
+    /// Append one whole line. A failure is kept for `take_new_failure`.
+    pub fn write_line(&self, parts: &[&[u8]]) {
         let Ok(mut g) = self.inner.lock() else {
-            return None;
+            return;
         };
         if g.failed.is_some() {
-            return None;
+            return;
         }
         // Assemble first so a line is written in one call: a full disk
         // leaves at worst a missing line, not half of one, in what was flushed.
@@ -52,14 +55,20 @@ impl Sink {
             res = g.out.flush();
             g.last_flush = Instant::now();
         }
-        match res {
-            Ok(()) => None,
-            Err(e) => {
-                let msg = e.to_string();
-                g.failed = Some(msg.clone());
-                Some(msg)
-            }
+        if let Err(e) = res {
+            g.failed = Some(e.to_string());
         }
+    }
+
+    /// The failure, once: whoever takes it reports it.
+    pub fn take_new_failure(&self) -> Option<String> {
+        let mut g = self.inner.lock().ok()?;
+        if g.reported {
+            return None;
+        }
+        let f = g.failed.clone()?;
+        g.reported = true;
+        Some(f)
     }
 
     pub fn flush(&self) {

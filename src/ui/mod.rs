@@ -17,6 +17,7 @@ use crate::source::{self, Input};
 use app::App;
 use crossbeam_channel::{Receiver, never, select, unbounded};
 use ratatui::crossterm::event::{self, Event as TermEvent};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// How long one pass may spend ingesting before it lets keys and drawing in.
@@ -59,16 +60,16 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
     let mut term = terminal::enter(args.mouse).map_err(Exit::usage)?;
     let outcome = main_loop(&mut term, &mut app, feed_rx, ui_rx, args.fps.clamp(1, 120));
     terminal::restore();
-    for s in [&sopts.record, &sopts.rejects].into_iter().flatten() {
-        s.flush();
-    }
+    let sink_failure = crate::cmd::options::finish_sinks(&sopts);
     if !args.quiet {
-        println!("{}", summary(&app));
+        // stdout may be a terminal that is gone: never panic on printing
+        let _ = writeln!(std::io::stdout(), "{}", summary(&app));
     }
-    match outcome {
-        Ok(None) => Ok(()),
-        Ok(Some(sig)) => std::process::exit(128 + sig),
-        Err(e) => Err(Exit::runtime(e)),
+    match (outcome, sink_failure) {
+        (Ok(Some(sig)), _) => std::process::exit(128 + sig),
+        (Err(e), _) => Err(Exit::runtime(e)),
+        (Ok(None), Some(e)) => Err(Exit::runtime(e)),
+        (Ok(None), None) => Ok(()),
     }
 }
 
@@ -77,23 +78,11 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
 fn spawn_ui_events() -> Result<Receiver<UiEvent>, Exit> {
     let (tx, rx) = unbounded();
     let keys_tx = tx.clone();
+    let tty = std::fs::File::open("/dev/tty")
+        .map_err(|e| Exit::usage(format!("cannot open the terminal (/dev/tty): {e}")))?;
     std::thread::Builder::new()
         .name("keys".into())
-        .spawn(move || {
-            loop {
-                match event::read() {
-                    Ok(ev) => {
-                        if keys_tx.send(UiEvent::Term(ev)).is_err() {
-                            return;
-                        }
-                    }
-                    Err(_) => {
-                        let _ = keys_tx.send(UiEvent::TermGone);
-                        return;
-                    }
-                }
-            }
-        })
+        .spawn(move || read_keys(&tty, &keys_tx))
         .map_err(|e| Exit::runtime(format!("cannot start the key reader: {e}")))?;
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
@@ -107,6 +96,51 @@ fn spawn_ui_events() -> Result<Receiver<UiEvent>, Exit> {
         })
         .map_err(|e| Exit::runtime(format!("cannot start the signal thread: {e}")))?;
     Ok(rx)
+}
+
+/// Keys and resizes through crossterm, but waiting on our own poll of the
+/// terminal: crossterm waits for POLLIN only, so a terminal that hangs up
+/// (POLLHUP) would make it spin at full CPU instead of failing.
+fn read_keys(tty: &std::fs::File, tx: &crossbeam_channel::Sender<UiEvent>) {
+    use std::os::fd::AsRawFd;
+    loop {
+        let mut pfd = libc::pollfd {
+            fd: tty.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call.
+        let rc = unsafe { libc::poll(&mut pfd, 1, 200) };
+        if rc < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            let _ = tx.send(UiEvent::TermGone);
+            return;
+        }
+        if pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            let _ = tx.send(UiEvent::TermGone);
+            return;
+        }
+        // Whatever crossterm has (keys; resizes arrive within the 200 ms).
+        loop {
+            match event::poll(Duration::from_millis(1)) {
+                Ok(true) => match event::read() {
+                    Ok(ev) => {
+                        if tx.send(UiEvent::Term(ev)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tx.send(UiEvent::TermGone);
+                        return;
+                    }
+                },
+                Ok(false) => break,
+                Err(_) => {
+                    let _ = tx.send(UiEvent::TermGone);
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Returns the signal that ended it, if one did.
@@ -198,8 +232,11 @@ fn main_loop(
         } else {
             app.touch(eps.2, wall_ms);
         }
-        term.draw(|f| render::render(f, app))
-            .map_err(|e| format!("cannot draw: {e}"))?;
+        if term.draw(|f| render::render(f, app)).is_err() {
+            // The terminal is gone (hung up, closed): nothing to draw on
+            // and no one to read keys from. Ends like SIGHUP would.
+            return Ok(Some(signal_hook::consts::SIGHUP));
+        }
         last_draw = Instant::now();
         force = false;
     }
