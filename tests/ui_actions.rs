@@ -215,3 +215,33 @@ fn export_writes_json_and_csv_atomically() {
     a.act(Action::Export);
     assert!(a.status.as_deref().unwrap().starts_with("export failed"));
 }
+
+#[test]
+fn a_page_of_creators_is_the_same_slice_a_full_sort_gives() {
+    // 500 creators with colliding diamond totals (ties broken by name)
+    let mut engine = Engine::new(Config::default());
+    for i in 0..500u32 {
+        let mut ev = Event::new(1_795_464_000_000 + i64::from(i), Kind::Gift);
+        ev.creator = Some(format!("c{:03}", (i * 7919) % 500));
+        ev.user = Some(format!("u{i}"));
+        ev.diamonds = i64::from(i % 13);
+        engine.ingest(ev);
+    }
+    let mut a = App::new(engine, Sources::new(vec!["x".into()]), Scope::All);
+    let now = a.engine.now.unwrap();
+    a.refresh(0.0, now);
+    for _ in 0..137 {
+        a.act(Action::Down);
+    }
+    let all: Vec<String> = names(&a);
+    assert_eq!(all.len(), 500);
+    let (page, start, sel) = a.creator_page(20);
+    let page: Vec<String> = page.iter().map(|r| r.creator.clone()).collect();
+    // the selection (row 137) is the last visible row
+    assert_eq!((start, sel), (118, Some(19)));
+    assert_eq!(page, all[118..138].to_vec());
+    a.act(Action::Home);
+    let (page, start, sel) = a.creator_page(20);
+    assert_eq!((start, sel), (0, Some(0)));
+    assert_eq!(page.len(), 20);
+}

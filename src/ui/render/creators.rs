@@ -8,11 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
-    let rows = app.creator_rows();
+    // header row and borders take three lines
+    let visible = area.height.saturating_sub(3) as usize;
+    let (rows, _, selected) = app.creator_page(visible);
+    let shown_total = app.creator_count();
     let arrow = if app.sort_reversed { "▲" } else { "▼" };
     let mut title = format!(
         "Creators · {} · sort {} {arrow}",
-        rows.len(),
+        crate::format::thousands(shown_total as i64),
         app.sort.label()
     );
     if app.filtering || !app.filter.is_empty() {
@@ -91,6 +94,6 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     .header(header)
     .block(block)
     .row_highlight_style(t.selected());
-    let mut state = TableState::default().with_selected(app.selected_index());
+    let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(table, area, &mut state);
 }

@@ -140,11 +140,8 @@ fn minimal(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         )),
         Line::from(format!("lift {}", ratio(s.lift.lift))),
     ];
-    for r in app
-        .creator_rows()
-        .iter()
-        .take(body.height.saturating_sub(4) as usize)
-    {
+    let (page, _, _) = app.creator_page(body.height.saturating_sub(4) as usize);
+    for r in page.iter().take(body.height.saturating_sub(4) as usize) {
         lines.push(Line::from(format!(
             "{} ◆{}",
             crate::text::truncate(&r.creator, (body.width as usize).saturating_sub(12)),
