@@ -214,10 +214,10 @@ fn main_loop(
         if !(force || due) {
             continue;
         }
-        // A snapshot walks every user and order: on huge feeds keep its
-        // share of the time bounded instead of recomputing every frame.
+        // A snapshot walks every user and order: on huge feeds keep it to
+        // about 5% of this thread's time instead of recomputing every frame.
         let changed = app.engine.generation != seen_generation;
-        let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 10).max(frame);
+        let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 20).max(frame);
         // A key only needs a redraw: actions that change what is computed
         // (window, detail) refresh the view themselves. Windows end at the
         // newest event, so with no new events nothing needs recomputing:
