@@ -66,7 +66,7 @@ pub fn write_csv_header<W: Write>(w: &mut csv::Writer<W>) -> csv::Result<()> {
 
 /// One event as one CSV record (quoted where needed) in `CSV_COLUMNS` order.
 pub fn write_csv<W: Write>(w: &mut csv::Writer<W>, ev: &Event) -> csv::Result<()> {
-    let opt = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
+    let opt = |s: &Option<crate::model::Text>| s.as_deref().unwrap_or("").to_string();
     let num = |n: Option<i64>| n.map_or(String::new(), |n| n.to_string());
     let fields: [String; 13] = [
         ts_to_string(ev.ts),

@@ -155,24 +155,28 @@ impl fmt::Display for Currency {
     }
 }
 
+/// Feed text: names and ids are short, so they are kept inline (up to 24
+/// bytes) instead of costing an allocation each, per event.
+pub type Text = compact_str::CompactString;
+
 /// One decoded feed event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub ts: TsMs,
     pub kind: Kind,
-    pub creator: Option<String>,
-    pub user: Option<String>,
+    pub creator: Option<Text>,
+    pub user: Option<Text>,
     /// Display name when the feed carries one separate from the id.
-    pub nickname: Option<String>,
-    pub item: Option<String>,
+    pub nickname: Option<Text>,
+    pub item: Option<Text>,
     pub qty: i64,
     pub diamonds: i64,
     /// Order total in `MONEY_SCALE` units of `currency`.
     pub amount: Option<i64>,
     pub currency: Option<Currency>,
-    pub order_id: Option<String>,
+    pub order_id: Option<Text>,
     pub status: Option<OrderStatus>,
-    pub event_id: Option<String>,
+    pub event_id: Option<Text>,
     /// A gift streak closed by timeout because its end never arrived.
     pub streak_timed_out: bool,
 }

@@ -637,10 +637,12 @@ impl Simulator {
 
     fn row(&self, ts: TsMs, kind: Kind, creator: Option<u32>, user: Option<u32>) -> Event {
         let mut ev = Event::new(ts, kind);
-        ev.creator = creator.and_then(|c| self.creator_names.get(c as usize).cloned());
+        ev.creator = creator
+            .and_then(|c| self.creator_names.get(c as usize).cloned())
+            .map(Into::into);
         if let Some(u) = user {
-            ev.user = Some(user_id(self.cfg.users, u));
-            ev.nickname = Some(nickname(self.cfg.seed, u));
+            ev.user = Some(user_id(self.cfg.users, u).into());
+            ev.nickname = Some(nickname(self.cfg.seed, u).into());
         }
         ev
     }
@@ -673,7 +675,7 @@ impl Simulator {
     fn gift_row(&self, ts: TsMs, s: &Streak, qty: i64) -> Event {
         let g = &GIFTS[s.gift.min(GIFTS.len() - 1)];
         let mut ev = self.row(ts, Kind::Gift, Some(s.creator), Some(s.user));
-        ev.item = Some(g.name.to_string());
+        ev.item = Some(g.name.to_string().into());
         ev.qty = qty;
         ev.diamonds = g.diamonds * qty;
         ev
@@ -840,11 +842,14 @@ impl Simulator {
             self.push(|m| &mut m.followups, ts.saturating_add(delay), (o, s));
         }
         let mut ev = self.row(ts, Kind::Order, o.creator, Some(o.user));
-        ev.item = PRODUCTS.get(o.product).map(|p| p.0.to_string());
+        ev.item = PRODUCTS
+            .get(o.product)
+            .map(|p| p.0.to_string())
+            .map(Into::into);
         ev.qty = o.units;
         ev.amount = Some(o.amount);
         ev.currency = Some(o.currency);
-        ev.order_id = Some(order_id(o.id));
+        ev.order_id = Some(order_id(o.id).into());
         ev.status = Some(status);
         ev
     }
@@ -899,7 +904,7 @@ impl Iterator for Simulator {
             }
         };
         self.rows += 1;
-        ev.event_id = Some(format!("e{}", self.rows));
+        ev.event_id = Some(format!("e{}", self.rows).into());
         Some(ev)
     }
 }

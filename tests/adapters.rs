@@ -275,7 +275,7 @@ fn shop_order_objects() {
         .iter()
         .find(|(l, _)| *l == 3)
         .map(|(_, e)| e.item.clone());
-    assert_eq!(c, Some(Some("Serum + Toner".to_string())));
+    assert_eq!(c, Some(Some("Serum + Toner".into())));
 }
 
 #[test]

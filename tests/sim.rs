@@ -88,7 +88,7 @@ fn order_rows_follow_the_lifecycle() {
             last = ev.ts;
             if ev.kind == Kind::Order {
                 let id = ev.order_id.clone().expect("order rows carry an order_id");
-                orders.entry(id).or_default().push(ev);
+                orders.entry(id.to_string()).or_default().push(ev);
             }
         }
         assert!(orders.len() > 80, "{}", orders.len());

@@ -222,8 +222,8 @@ fn a_page_of_creators_is_the_same_slice_a_full_sort_gives() {
     let mut engine = Engine::new(Config::default());
     for i in 0..500u32 {
         let mut ev = Event::new(1_795_464_000_000 + i64::from(i), Kind::Gift);
-        ev.creator = Some(format!("c{:03}", (i * 7919) % 500));
-        ev.user = Some(format!("u{i}"));
+        ev.creator = Some(format!("c{:03}", (i * 7919) % 500).into());
+        ev.user = Some(format!("u{i}").into());
         ev.diamonds = i64::from(i % 13);
         engine.ingest(ev);
     }

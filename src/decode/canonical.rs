@@ -22,7 +22,7 @@ pub fn build_event(raw: &RawFields<'_>, constant_kind: Option<&str>) -> Result<R
         return Ok(Record::Skipped(clip(kind_text)));
     };
     let mut ev = Event::new(ts, kind);
-    let text = |f: Field| raw.get(f).map(str::to_string);
+    let text = |f: Field| raw.get(f).map(crate::model::Text::from);
     ev.creator = text(Field::Creator);
     ev.user = text(Field::User);
     ev.nickname = text(Field::Nickname);

@@ -119,9 +119,9 @@ impl LineDecoder {
         for it in items {
             if let Decoded::Event(ev) = &mut it.what
                 && ev.kind == crate::model::Kind::Order
-                && let Some(live) = ev.user.as_ref().and_then(|u| self.opts.user_map.get(u))
+                && let Some(live) = ev.user.as_deref().and_then(|u| self.opts.user_map.get(u))
             {
-                ev.user = Some(live.clone());
+                ev.user = Some(live.clone().into());
             }
         }
     }

@@ -393,7 +393,7 @@ impl Engine {
         let key = match &ev.order_id {
             Some(id) => id.clone(),
             // Rows without an id are orders of their own.
-            None => format!("\u{0}row{}", self.seq),
+            None => format!("\u{0}row{}", self.seq).into(),
         };
         let creator = ev.creator.as_deref().map(|c| self.creators.entry(c).0);
         let item = ev.item.as_deref().map(|i| self.products.entry(i).0);
@@ -515,7 +515,7 @@ fn display_user(ev: &Event) -> String {
     ev.nickname
         .clone()
         .or_else(|| ev.user.clone())
-        .unwrap_or_else(|| "anonymous".into())
+        .map_or_else(|| "anonymous".to_string(), |t| t.to_string())
 }
 
 pub fn sec(ts: TsMs) -> i64 {

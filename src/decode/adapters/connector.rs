@@ -97,10 +97,10 @@ pub fn decode(
     };
     let mut ev = Event::new(ts, kind);
     ev.qty = qty;
-    ev.event_id = first_id(body, &MSG_ID);
-    ev.user = first_id(body, &USER);
-    ev.nickname = first_text(body, &NICKNAME);
-    ev.creator = Some(creator(body, default_creator));
+    ev.event_id = first_id(body, &MSG_ID).map(Into::into);
+    ev.user = first_id(body, &USER).map(Into::into);
+    ev.nickname = first_text(body, &NICKNAME).map(Into::into);
+    ev.creator = Some(creator(body, default_creator).into());
     Ok(Live::Event(ev))
 }
 

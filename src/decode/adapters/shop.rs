@@ -67,9 +67,9 @@ impl Shop {
         };
         let mut ev = Event::new(ts, Kind::Order);
         ev.qty = self.units.get(&order_id).copied().unwrap_or(1);
-        ev.order_id = Some(order_id);
+        ev.order_id = Some(order_id.into());
         ev.status = Some(status);
-        ev.event_id = first_id(v, &["tts_notification_id"]);
+        ev.event_id = first_id(v, &["tts_notification_id"]).map(Into::into);
         out.push(Item {
             line,
             what: Decoded::Event(ev),
@@ -134,13 +134,13 @@ impl Shop {
         self.units.insert(order_id.clone(), units);
 
         let mut ev = Event::new(ts, Kind::Order);
-        ev.order_id = Some(order_id);
+        ev.order_id = Some(order_id.into());
         ev.status = Some(status);
         ev.amount = amount;
         ev.currency = currency;
-        ev.user = first_id(o, &["user_id", "buyer_user_id"]);
-        ev.nickname = first_text(o, &["buyer_nickname"]);
-        ev.item = item;
+        ev.user = first_id(o, &["user_id", "buyer_user_id"]).map(Into::into);
+        ev.nickname = first_text(o, &["buyer_nickname"]).map(Into::into);
+        ev.item = item.map(Into::into);
         ev.qty = units;
 
         // UNPAID or ON_HOLD with a paid_time is left to its status: the

@@ -250,13 +250,13 @@ impl StreakBook {
 
 fn event(g: &GiftRecord, ts: TsMs, qty: i64, event_id: Option<String>, timed_out: bool) -> Event {
     let mut ev = Event::new(ts, Kind::Gift);
-    ev.creator = Some(g.creator.clone());
-    ev.user = g.user.clone();
-    ev.nickname = g.nickname.clone();
-    ev.item = Some(g.item.clone());
+    ev.creator = Some(g.creator.clone().into());
+    ev.user = g.user.clone().map(Into::into);
+    ev.nickname = g.nickname.clone().map(Into::into);
+    ev.item = Some(g.item.clone().into());
     ev.qty = qty;
     ev.diamonds = g.diamonds_each.saturating_mul(qty);
-    ev.event_id = event_id;
+    ev.event_id = event_id.map(Into::into);
     ev.streak_timed_out = timed_out;
     ev
 }
@@ -300,7 +300,7 @@ mod tests {
                     e.qty,
                     e.diamonds,
                     e.streak_timed_out,
-                    e.event_id.clone(),
+                    e.event_id.as_deref().map(str::to_string),
                 )),
                 _ => None,
             })
