@@ -176,10 +176,14 @@ fn detail_view_filters_everything_and_returns() {
     assert_eq!(v.snap.diamonds, 300);
     assert_eq!(v.snap.orders.paid, 2);
     assert!(v.ticker.iter().all(|n| n.creator == "bob"));
+    // the order chart counts bob's paid orders: o3 (20:30:31) and o5 (20:15)
+    assert_eq!(v.orders.iter().sum::<u64>(), 2);
     assert_eq!(action_for(&a, key(KeyCode::Backspace)), Some(Action::Back));
     a.act(Action::Back);
     assert_eq!(a.detail, None);
     assert_eq!(a.view.as_ref().unwrap().snap.diamonds, 30305);
+    // every paid order of the last hour: o1 o2 o3 o5 o7
+    assert_eq!(a.view.as_ref().unwrap().orders.iter().sum::<u64>(), 5);
     // Esc with nothing open quits
     a.act(Action::Back);
     assert!(a.quit);

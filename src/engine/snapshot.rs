@@ -212,10 +212,7 @@ impl Engine {
         for (_, _, o) in self.orders.iter() {
             let Some(c) = o.contribution() else { continue };
             let user = o.user();
-            let attributed = o.creator().or_else(|| {
-                let at = c.paid_ts.unwrap_or(c.status_ts);
-                user.and_then(|u| self.last_gift_creator(u, at - w, at))
-            });
+            let attributed = self.attributed(o, &c);
             if !wants(attributed) {
                 continue;
             }
@@ -497,6 +494,38 @@ impl Engine {
             follows: global.follows,
             shares: global.shares,
         }
+    }
+
+    /// Direct attribution (the order names a creator) wins; otherwise the
+    /// creator its user last gifted within W before paying (or before its
+    /// latest row, for an order never paid).
+    fn attributed(
+        &self,
+        o: &super::orders::OrderState,
+        c: &super::orders::Contribution,
+    ) -> Option<u32> {
+        o.creator().or_else(|| {
+            let at = c.paid_ts.unwrap_or(c.status_ts);
+            let w = self.cfg.attribution_window_ms;
+            o.user().and_then(|u| self.last_gift_creator(u, at - w, at))
+        })
+    }
+
+    /// Paid times (current status paid) from `from_ms` on, of every order or
+    /// of the orders attributed to `creator`: the detail view's order chart.
+    pub fn paid_times(&self, creator: Option<&str>, from_ms: TsMs) -> Vec<TsMs> {
+        let only = creator.map(|c| self.creators.id(c));
+        self.orders
+            .iter()
+            .filter_map(|(_, _, o)| {
+                let c = o.contribution()?;
+                let p = c.paid_ts.filter(|&p| p >= from_ms && c.is_net_paid())?;
+                match only {
+                    None => Some(p),
+                    Some(sel) => (sel.is_some() && self.attributed(o, &c) == sel).then_some(p),
+                }
+            })
+            .collect()
     }
 
     /// The creator of the user's latest gift in `[lo, hi]`.

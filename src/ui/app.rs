@@ -228,6 +228,14 @@ impl App {
                         }
                     }
                 }
+                // orders are attributed at read time (inferred attribution
+                // can change as gifts arrive), so they come from a scan
+                for p in self.engine.paid_times(Some(c), start * 1000) {
+                    let i = ((sec(p) - start) / step) as usize;
+                    if i < n {
+                        o[i] += 1;
+                    }
+                }
             }
         }
         (step, d, o)
