@@ -272,3 +272,12 @@ fn lines_before_a_pause_in_a_live_pipe_are_shown_at_once() {
     s.wait_for("livetally: 1 events");
     let _ = s.child.kill();
 }
+
+#[test]
+fn stdin_that_is_the_terminal_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Screen::spawn(&format!("'{BIN}' -; echo \"exit=$?\""), dir.path());
+    let screen = s.wait_for("exit=2");
+    assert!(screen.contains("stdin (-) is a terminal"), "{screen}");
+    assert_eq!(s.exit_code(), 0);
+}

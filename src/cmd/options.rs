@@ -88,6 +88,7 @@ pub fn inputs(a: &FeedArgs, fallback: Option<Input>) -> Result<Vec<Input>, Exit>
     if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
         return Err(Exit::usage("stdin (-) can be given only once"));
     }
+
     for i in &inputs {
         if let Input::File(p) = i {
             match std::fs::File::open(p) {

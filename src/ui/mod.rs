@@ -43,6 +43,13 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
     let scope = Scope::parse(&args.window).map_err(Exit::usage)?;
     let cfg = options::engine_config(&args.feed)?;
     let inputs = options::inputs(&args.feed, Some(Input::Demo))?;
+    if inputs.contains(&Input::Stdin) && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        // the keyboard would be both the feed and the keys
+        return Err(Exit::usage(
+            "stdin (-) is a terminal: pipe a feed into it, e.g. \
+             `websocat ws://localhost:21213 | livetally -`",
+        ));
+    }
     let sopts = options::source_options(&args.feed, args.demo_rate)?;
     terminal::check_tty().map_err(Exit::usage)?;
 
