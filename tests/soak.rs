@@ -27,86 +27,13 @@
 //! levels off after ~14.4M events; a run shorter than ~30M events counts
 //! its growth as well as any unbounded growth.
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod common;
+use common::*;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_livetally");
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
 /// RSS over the second half may exceed the half-way RSS by this much.
 const TOLERANCE: f64 = 0.25;
-
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Screen {
-    fn spawn(shell_cmd: &str, cwd: &Path) -> Screen {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new("sh");
-        cmd.args(["-c", shell_cmd]);
-        cmd.cwd(cwd);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("TZ", "UTC");
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let _keep_master = pair.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                if let Ok(mut g) = p.lock() {
-                    g.process(&buf[..n]);
-                }
-            }
-        });
-        Screen {
-            parser,
-            writer,
-            child,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn exit_code(&mut self, timeout: Duration) -> u32 {
-        let start = Instant::now();
-        loop {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                return st.exit_code();
-            }
-            if start.elapsed() > timeout {
-                let _ = self.child.kill();
-                panic!("process did not exit; screen:\n{}", self.text());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 /// A `Key:   value kB` line of /proc/PID/status, in MB.
 fn vm_mb(pid: u32, key: &str) -> Option<f64> {
@@ -195,7 +122,7 @@ fn rss_stays_flat_over_a_long_feed() {
     };
     let peak_mb = vm_mb(pid, "VmHWM:").unwrap_or(f64::NAN);
     s.press("q");
-    let code = s.exit_code(Duration::from_secs(60));
+    let code = s.exit_code_within(Duration::from_secs(60));
     assert_eq!(code, 0, "{}", s.text());
 
     // rchar at the end is the whole feed: scale it to events
