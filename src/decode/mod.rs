@@ -6,6 +6,7 @@
 
 pub mod adapters;
 pub mod canonical;
+pub mod canonical_json;
 pub mod csvline;
 pub mod fields;
 pub mod json;
