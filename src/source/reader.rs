@@ -50,9 +50,13 @@ impl<'a> Pipeline<'a> {
         let start;
         match next {
             Next::Line(bytes) => {
-                if let Some(rec) = &self.opts.record {
-                    rec.write_line(&[&bytes]);
-                    self.report_sink_failures();
+                if let Some(err) = self
+                    .opts
+                    .record
+                    .as_ref()
+                    .and_then(|r| r.write_line(&[&bytes]))
+                {
+                    self.sink_failed("--record", &err);
                 }
                 let (text, invalid) = match String::from_utf8(bytes) {
                     Ok(s) => (s, false),
@@ -90,9 +94,11 @@ impl<'a> Pipeline<'a> {
                 .collect();
             for (line, reason) in rejected {
                 let head = format!("{}:{}: {}\t", self.name, line, reason);
-                rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()]);
+                if let Some(err) = rej.write_line(&[head.as_bytes(), raw.unwrap_or("").as_bytes()])
+                {
+                    self.sink_failed("--rejects", &err);
+                }
             }
-            self.report_sink_failures();
         }
         if self.pace.is_some() {
             self.pace_items(start);
@@ -129,10 +135,14 @@ impl<'a> Pipeline<'a> {
             ("--rejects", &self.opts.rejects),
         ] {
             if let Some(err) = sink.as_ref().and_then(|s| s.take_new_failure()) {
-                self.batch
-                    .notice(format!("{flag} failed: {err}; ingest continues"));
+                self.sink_failed(flag, &err);
             }
         }
+    }
+
+    fn sink_failed(&mut self, flag: &str, err: &str) {
+        self.batch
+            .notice(format!("{flag} failed: {err}; ingest continues"));
     }
 
     /// A new file behind the same path (rotated, truncated, recreated):
@@ -158,15 +168,31 @@ pub fn run_stdin(source: usize, name: &str, tx: Sender<Feed>, opts: &SourceOptio
     p.batch.state(SourceState::Reading);
     let stdin = std::io::stdin().lock();
     let mut r = LineReader::new(stdin, opts.max_line);
-    let end = read_to_eof(&mut p, &mut r);
-    if let Some(last) = r.take_partial() {
-        p.line(last);
-    }
+    read_whole(&mut p, &mut r, "stdin");
+}
+
+/// Read to the end, take the unterminated last line too, close what the
+/// decoder holds open, and say how the input ended.
+fn read_whole<R: Read>(p: &mut Pipeline, r: &mut LineReader<R>, what: &str) {
+    let end = read_to_eof_and_partial(p, r);
     p.finish();
     p.batch.state(match end {
         Ok(()) => SourceState::Ended,
-        Err(e) => SourceState::Failed(format!("stdin: {e}")),
+        Err(e) => SourceState::Failed(format!("{what}: {e}")),
     });
+}
+
+/// Everything up to the end of `r` as it is now, the last line even
+/// without its newline (it will not grow any more).
+fn read_to_eof_and_partial<R: Read>(
+    p: &mut Pipeline,
+    r: &mut LineReader<R>,
+) -> std::io::Result<()> {
+    let end = read_to_eof(p, r);
+    if let Some(last) = r.take_partial() {
+        p.line(last);
+    }
+    end
 }
 
 fn read_to_eof<R: Read>(p: &mut Pipeline, r: &mut LineReader<R>) -> std::io::Result<()> {
@@ -201,15 +227,7 @@ pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: 
     let mut inode = file_id(path).map(|(ino, _)| ino);
     let mut r = LineReader::new(file, opts.max_line);
     if !opts.follow {
-        let end = read_to_eof(&mut p, &mut r);
-        if let Some(last) = r.take_partial() {
-            p.line(last);
-        }
-        p.finish();
-        p.batch.state(match end {
-            Ok(()) => SourceState::Ended,
-            Err(e) => SourceState::Failed(format!("{}: {e}", path.display())),
-        });
+        read_whole(&mut p, &mut r, &path.display().to_string());
         return;
     }
     loop {
@@ -226,10 +244,7 @@ pub fn run_file(source: usize, name: &str, path: &Path, tx: Sender<Feed>, opts: 
             None => {}
             Some((ino, _)) if Some(ino) != inode => {
                 // Rotated or recreated: finish the old file, then start the new one.
-                let _ = read_to_eof(&mut p, &mut r);
-                if let Some(last) = r.take_partial() {
-                    p.line(last);
-                }
+                let _ = read_to_eof_and_partial(&mut p, &mut r);
                 if let Ok(f) = File::open(path) {
                     p.batch
                         .notice(format!("{}: rotated, reading the new file", path.display()));

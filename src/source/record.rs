@@ -20,6 +20,8 @@ struct SinkInner {
     failed: Option<String>,
     /// Whether `failed` has been handed to someone who says it on screen.
     reported: bool,
+    /// Reused for assembling a line, so recording costs no allocation per line.
+    scratch: Vec<u8>,
 }
 
 impl Sink {
@@ -31,44 +33,40 @@ impl Sink {
                 last_flush: Instant::now(),
                 failed: None,
                 reported: false,
+                scratch: Vec::new(),
             })),
         })
     }
 
-    /// Append one whole line. A failure is kept for `take_new_failure`.
-    pub fn write_line(&self, parts: &[&[u8]]) {
-        let Ok(mut g) = self.inner.lock() else {
-            return;
-        };
-        if g.failed.is_some() {
-            return;
+    /// Append one whole line; returns a failure (this one or an earlier
+    /// flush's) the first time there is one to report.
+    pub fn write_line(&self, parts: &[&[u8]]) -> Option<String> {
+        let mut g = self.inner.lock().ok()?;
+        let g = &mut *g;
+        if g.failed.is_none() {
+            // Assemble first so a line is written in one call: a full disk
+            // leaves at worst a missing line, not half of one, in what was
+            // flushed.
+            g.scratch.clear();
+            for p in parts {
+                g.scratch.extend_from_slice(p);
+            }
+            g.scratch.push(b'\n');
+            let mut res = g.out.write_all(&g.scratch);
+            if res.is_ok() && g.last_flush.elapsed() >= Duration::from_secs(1) {
+                res = g.out.flush();
+                g.last_flush = Instant::now();
+            }
+            if let Err(e) = res {
+                g.failed = Some(e.to_string());
+            }
         }
-        // Assemble first so a line is written in one call: a full disk
-        // leaves at worst a missing line, not half of one, in what was flushed.
-        let mut line = Vec::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 1);
-        for p in parts {
-            line.extend_from_slice(p);
-        }
-        line.push(b'\n');
-        let mut res = g.out.write_all(&line);
-        if res.is_ok() && g.last_flush.elapsed() >= Duration::from_secs(1) {
-            res = g.out.flush();
-            g.last_flush = Instant::now();
-        }
-        if let Err(e) = res {
-            g.failed = Some(e.to_string());
-        }
+        take_unreported(g)
     }
 
     /// The failure, once: whoever takes it reports it.
     pub fn take_new_failure(&self) -> Option<String> {
-        let mut g = self.inner.lock().ok()?;
-        if g.reported {
-            return None;
-        }
-        let f = g.failed.clone()?;
-        g.reported = true;
-        Some(f)
+        take_unreported(&mut *self.inner.lock().ok()?)
     }
 
     pub fn flush(&self) {
@@ -97,4 +95,13 @@ impl Sink {
     pub fn failure(&self) -> Option<String> {
         self.inner.lock().ok().and_then(|g| g.failed.clone())
     }
+}
+
+fn take_unreported(g: &mut SinkInner) -> Option<String> {
+    if g.reported {
+        return None;
+    }
+    let f = g.failed.clone()?;
+    g.reported = true;
+    Some(f)
 }
