@@ -68,8 +68,4 @@ impl<T> Interner<T> {
             .enumerate()
             .map(|(i, (n, s))| (i as u32, n.as_str(), s))
     }
-
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.state.iter_mut()
-    }
 }

@@ -320,7 +320,7 @@ impl Engine {
         };
         match ev.kind {
             Kind::Gift => self.gift(&ev, user, creator_id, ring, &mut b),
-            Kind::Order => self.order(&ev, user, ring),
+            Kind::Order => self.order(&ev, user, creator_id),
             Kind::Join => b.joins = 1,
             Kind::Like => b.likes = ev.qty,
             Kind::Follow => b.follows = 1,
@@ -389,13 +389,12 @@ impl Engine {
         }
     }
 
-    fn order(&mut self, ev: &Event, user: Option<u32>, ring: bool) {
+    fn order(&mut self, ev: &Event, user: Option<u32>, creator: Option<u32>) {
         let key = match &ev.order_id {
             Some(id) => id.clone(),
             // Rows without an id are orders of their own.
             None => format!("\u{0}row{}", self.seq).into(),
         };
-        let creator = ev.creator.as_deref().map(|c| self.creators.entry(c).0);
         let item = ev.item.as_deref().map(|i| self.products.entry(i).0);
         let (oid, _) = self.orders.entry(&key);
         let before = self.orders.get(oid).contribution();
@@ -417,7 +416,6 @@ impl Engine {
         if let Some(new) = after {
             self.apply_order(&new, 1);
         }
-        let _ = ring;
         let changed_to = match (before, after) {
             (Some(b), Some(a)) if b.status == a.status => None,
             (_, Some(a)) => Some(a),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 pub fn to_json(s: &Snapshot) -> Value {
     let c = &s.counters;
-    let ts = |t: Option<i64>| t.map(crate::report::table::rfc3339);
+    let ts = |t: Option<i64>| t.map(crate::format::rfc3339);
     let mut creators = Vec::new();
     for r in &s.creators {
         creators.push(json!({

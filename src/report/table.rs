@@ -4,8 +4,6 @@ use crate::engine::snapshot::Snapshot;
 use crate::format::*;
 use std::fmt::Write;
 
-pub use crate::format::rfc3339;
-
 pub fn to_table(s: &Snapshot) -> String {
     let mut o = String::new();
     let c = &s.counters;

@@ -1,6 +1,6 @@
 use super::super::app::{App, View};
 use super::super::theme::Theme;
-use super::{label, panel, plain};
+use super::{label, name_value_line, panel, plain};
 use crate::format::{per_min, thousands, usd};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -79,13 +79,8 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: b
             .iter()
             .take(tops.height as usize)
             .map(|g| {
-                let right = format!("{} ◆{}", thousands(g.gifts_sent), thousands(g.diamonds));
-                let name_w = w.saturating_sub(right.chars().count() + 1);
-                Line::from(vec![
-                    plain(crate::text::fit(&g.gift, name_w)),
-                    plain(" ".into()),
-                    Span::styled(right, t.gift()),
-                ])
+                let value = format!("{} ◆{}", thousands(g.gifts_sent), thousands(g.diamonds));
+                name_value_line(&g.gift, value, w, t.gift())
             })
             .collect();
         f.render_widget(Paragraph::new(lines), tops);

@@ -169,6 +169,21 @@ pub(crate) fn panel(title: &str, focused: bool, t: Theme) -> Block<'static> {
         .title(Line::styled(format!(" {title} "), t.title()))
 }
 
+/// A top-list line: the name cut to fit, then the value right-aligned.
+pub(crate) fn name_value_line(
+    name: &str,
+    value: String,
+    width: usize,
+    style: ratatui::style::Style,
+) -> Line<'static> {
+    let name_w = width.saturating_sub(crate::text::width(&value) + 1);
+    Line::from(vec![
+        plain(crate::text::fit(name, name_w)),
+        plain(" ".into()),
+        ratatui::text::Span::styled(value, style),
+    ])
+}
+
 pub(crate) fn label(s: &str, t: Theme) -> ratatui::text::Span<'static> {
     ratatui::text::Span::styled(s.to_string(), t.dim())
 }

@@ -1,6 +1,6 @@
 use super::super::app::View;
 use super::super::theme::Theme;
-use super::{label, panel, plain};
+use super::{label, name_value_line, panel, plain};
 use crate::format::{money_map, thousands};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -66,17 +66,12 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
             .iter()
             .take(tops.height as usize)
             .map(|p| {
-                let right = format!(
+                let value = format!(
                     "{}× {}",
                     thousands(p.orders as i64),
                     crate::format::money_compact(&p.gmv, w / 2)
                 );
-                let name_w = w.saturating_sub(crate::text::width(&right) + 1);
-                Line::from(vec![
-                    plain(crate::text::fit(&p.product, name_w)),
-                    plain(" ".into()),
-                    Span::styled(right, t.money()),
-                ])
+                name_value_line(&p.product, value, w, t.money())
             })
             .collect();
         f.render_widget(Paragraph::new(lines), tops);
