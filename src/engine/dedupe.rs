@@ -1,26 +1,53 @@
-//! Duplicate deliveries by event id, remembered for at least an hour of
-//! event time (reconnect replays and webhook re-deliveries arrive within
-//! minutes), so memory follows the feed's rate, not its whole length.
+//! Duplicate deliveries by event id. Replays (TikTok-Live-Connector's
+//! `processInitialData` on every reconnect) and re-deliveries arrive within
+//! seconds or minutes, so an id is remembered for an hour of event time or
+//! for the next `GENERATION_IDS` ids, whichever ends first: memory is capped
+//! (two generations of at most `GENERATION_IDS` fingerprints, 36 MB) whatever
+//! the feed's rate or length.
 
 use super::{FastSet, HORIZON_SECS};
 use crate::model::TsMs;
 use std::hash::BuildHasher;
 
-#[derive(Default)]
+/// 7/8 of 2^20: a generation fills its hash table without a further
+/// doubling (hashbrown keeps at most 7/8 of its buckets full).
+pub const GENERATION_IDS: usize = 917_504;
+
 pub struct Dedupe {
     current: FastSet<u128>,
     previous: FastSet<u128>,
     current_since: Option<TsMs>,
+    cap: usize,
+}
+
+impl Default for Dedupe {
+    fn default() -> Self {
+        Dedupe::with_cap(GENERATION_IDS)
+    }
 }
 
 impl Dedupe {
+    pub fn with_cap(cap: usize) -> Dedupe {
+        Dedupe {
+            current: FastSet::default(),
+            previous: FastSet::default(),
+            current_since: None,
+            cap: cap.max(1),
+        }
+    }
+
     /// True the first time an id is seen. `now` is the newest event time.
     pub fn first_time(&mut self, id: &str, now: TsMs) -> bool {
         match self.current_since {
             None => self.current_since = Some(now),
-            Some(since) if now - since >= HORIZON_SECS * 1000 => {
-                // What is dropped now was last inserted over an hour ago.
-                self.previous = std::mem::take(&mut self.current);
+            Some(since) if now - since >= HORIZON_SECS * 1000 || self.current.len() >= self.cap => {
+                // What is dropped now was inserted over an hour ago, or
+                // before the last `cap` ids.
+                let full = std::mem::take(&mut self.current);
+                let mut old = std::mem::replace(&mut self.previous, full);
+                // reuse the dropped table's allocation: no regrowth per rotation
+                old.clear();
+                self.current = old;
                 self.current_since = Some(now);
             }
             Some(_) => {}
@@ -68,5 +95,26 @@ mod tests {
         assert!(d.first_time("b", 122 * MIN));
         assert!(!d.first_time("c", 122 * MIN));
         assert_eq!(d.len(), 3);
+    }
+
+    #[test]
+    fn a_fast_feed_remembers_an_id_until_cap_newer_ids() {
+        // cap 3, all in the same millisecond: rotation by count alone
+        let mut d = Dedupe::with_cap(3);
+        for id in ["1", "2", "3"] {
+            assert!(d.first_time(id, 0));
+        }
+        // 4 rotates: 1..3 become the previous generation
+        assert!(d.first_time("4", 0));
+        assert!(!d.first_time("1", 0), "only 1 newer id than 3 so far");
+        assert!(d.first_time("5", 0));
+        assert!(!d.first_time("3", 0), "2 newer ids than 3");
+        assert!(d.first_time("6", 0));
+        // 4, 5, 6 are 3 newer ids than 3: the next look-up rotates and
+        // forgets 1..3, and 4..6 are remembered
+        assert!(d.first_time("2", 0));
+        assert!(!d.first_time("4", 0));
+        assert!(!d.first_time("6", 0));
+        assert_eq!(d.len(), 4);
     }
 }
