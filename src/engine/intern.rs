@@ -68,4 +68,12 @@ impl<T> Interner<T> {
             .enumerate()
             .map(|(i, (n, s))| (i as u32, n.as_str(), s))
     }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (u32, &str, &mut T)> {
+        self.names
+            .iter()
+            .zip(self.state.iter_mut())
+            .enumerate()
+            .map(|(i, (n, s))| (i as u32, n.as_str(), s))
+    }
 }

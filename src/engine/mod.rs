@@ -3,6 +3,7 @@
 
 pub mod dedupe;
 pub mod intern;
+pub mod links;
 pub mod orders;
 pub mod series;
 pub mod snapshot;
@@ -10,6 +11,7 @@ pub mod stats;
 
 use crate::model::{Currency, Event, Kind, OrderStatus, TsMs};
 use intern::Interner;
+pub use links::{GiftMark, UserState};
 use orders::{Contribution, OrderState, RowUpdate};
 use series::{Bucket, Series};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -30,6 +32,8 @@ pub const MAX_AMOUNT: i64 = 1_000_000_000 * crate::model::MONEY_SCALE;
 /// The longest window; events older than this behind `now` are late.
 pub const HORIZON_SECS: i64 = 3_600;
 const TICKER_LEN: usize = 200;
+/// Old gift times are dropped every 10 minutes of event time.
+const SWEEP_EVERY_MS: i64 = 600_000;
 const REJECTS_KEPT: usize = 200;
 
 #[derive(Debug, Clone)]
@@ -124,22 +128,6 @@ impl Bucket for GiftBkt {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GiftMark {
-    pub ts: TsMs,
-    pub creator: u32,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct UserState {
-    pub last_seen: TsMs,
-    /// Creators this user had events with, and when last.
-    pub seen: Vec<(u32, TsMs)>,
-    /// Every gift of the user, sorted by time: conversion needs to know
-    /// whether some gift precedes a payment by at most the window.
-    pub gifts: Vec<GiftMark>,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Keyed {
     pub all: GiftBkt,
@@ -210,6 +198,7 @@ pub struct Engine {
     pub products: Interner<()>,
     pub orders: Interner<OrderState>,
     seen_ids: dedupe::Dedupe,
+    next_sweep: TsMs,
     pub viewers_now: Option<i64>,
     pub ticker: VecDeque<Notable>,
     pub rejects: VecDeque<Reject>,
@@ -233,6 +222,7 @@ impl Engine {
             products: Interner::default(),
             orders: Interner::default(),
             seen_ids: dedupe::Dedupe::default(),
+            next_sweep: TsMs::MIN,
             viewers_now: None,
             ticker: VecDeque::new(),
             rejects: VecDeque::new(),
@@ -297,6 +287,10 @@ impl Engine {
         self.first = Some(self.first.map_or(ev.ts, |f| f.min(ev.ts)));
         if advanced {
             self.recent.prune(self.min_sec());
+            if self.now.is_some_and(|n| n >= self.next_sweep) {
+                self.sweep();
+                self.next_sweep = self.now.map_or(0, |n| n.saturating_add(SWEEP_EVERY_MS));
+            }
         }
         let ring = self.in_horizon(ev.ts);
         if !ring {
@@ -307,10 +301,9 @@ impl Engine {
             let (id, st) = self.users.entry(u);
             st.last_seen = st.last_seen.max(ev.ts);
             if let Some(c) = creator_id {
-                match st.seen.iter_mut().find(|(k, _)| *k == c) {
-                    Some((_, t)) => *t = (*t).max(ev.ts),
-                    None => st.seen.push((c, ev.ts)),
-                }
+                let r = st.room(c);
+                let room = &mut st.rooms[r as usize];
+                room.seen = room.seen.max(ev.ts);
             }
             id
         });
@@ -364,17 +357,7 @@ impl Engine {
         let item_name = ev.item.as_deref().unwrap_or("(unnamed gift)");
         self.gift_items.entry(item_name).1.add(ev.ts, &g, ring, min);
         if let Some(u) = user {
-            let mark = GiftMark { ts: ev.ts, creator };
-            let gifts = &mut self.users.get_mut(u).gifts;
-            // Sorted by time; gifts in the same millisecond keep input
-            // order, so "the latest gift" breaks ties like order rows do.
-            match gifts.last() {
-                Some(last) if last.ts > mark.ts => {
-                    let i = gifts.partition_point(|m| m.ts <= mark.ts);
-                    gifts.insert(i, mark);
-                }
-                _ => gifts.push(mark),
-            }
+            self.link_gift(u, GiftMark { ts: ev.ts, creator });
         }
         if ev.diamonds >= self.cfg.big_gift {
             self.notable(Notable {
@@ -410,6 +393,16 @@ impl Engine {
             units: ev.amount.map(|_| ev.qty),
         });
         let after = self.orders.get(oid).contribution();
+        if let Some(a) = after {
+            let o = self.orders.get(oid);
+            let key = links::LinkKey {
+                user: o.user(),
+                at: a.paid_ts.unwrap_or(a.status_ts),
+                paid: a.paid_ts.filter(|_| a.is_net_paid()),
+                names: o.creator(),
+            };
+            self.relink(oid, key);
+        }
         if let Some(old) = before {
             self.apply_order(&old, -1);
         }

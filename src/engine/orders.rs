@@ -29,6 +29,7 @@ pub struct OrderState {
     pub creator: Option<Stamped<u32>>,
     pub item: Option<Stamped<u32>>,
     pub units: Option<Stamped<i64>>,
+    pub link: Option<super::links::Link>,
 }
 
 /// What an order adds to the aggregates in its current state; updates

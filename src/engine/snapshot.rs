@@ -212,7 +212,15 @@ impl Engine {
         for (_, _, o) in self.orders.iter() {
             let Some(c) = o.contribution() else { continue };
             let user = o.user();
-            let attributed = self.attributed(o, &c);
+            let attributed = self.attributed(o);
+            // Every paid order counts in its buyer's overall conversion,
+            // also in a creator's detail view: gathered before the filter.
+            if scope != Scope::All
+                && c.is_net_paid()
+                && let (Some(u), Some(p)) = (user, c.paid_ts)
+            {
+                paid_by_user.push((u, p, attributed));
+            }
             if !wants(attributed) {
                 continue;
             }
@@ -234,11 +242,6 @@ impl Engine {
                     let units = a as f64 / crate::model::MONEY_SCALE as f64;
                     g.net_sq += units * units;
                 }
-            }
-            if c.is_net_paid()
-                && let Some(u) = user
-            {
-                paid_by_user.push((u, p, o.creator()));
             }
             if p < from {
                 continue;
@@ -299,40 +302,31 @@ impl Engine {
             let orders = &paid_by_user[first..next_paid];
             let seen = match only {
                 None => u.last_seen >= from,
-                Some(sel) => u.seen.iter().any(|&(c, t)| Some(c) == sel && t >= from),
+                Some(sel) => u
+                    .rooms
+                    .iter()
+                    .any(|r| Some(r.creator) == sel && r.seen >= from),
             };
-            let start = u.gifts.partition_point(|g| g.ts < from);
-            let gifts = u.gifts[start..].iter().filter(|g| wants(Some(g.creator)));
             let is_buyer = buyers[uid as usize];
             conv_creators.clear();
-            let mut first_gift: Option<TsMs> = None;
-            let mut any = false;
-            for g in gifts {
-                first_gift.get_or_insert(g.ts);
-                let slot = match conv_creators.iter().position(|(c, _)| *c == g.creator) {
-                    Some(i) => i,
-                    None => {
-                        conv_creators.push((g.creator, false));
-                        conv_creators.len() - 1
-                    }
+            let (first_gift, any) = if scope == Scope::All {
+                // counters kept by the order links (see `links`)
+                let mut first_gift: Option<TsMs> = None;
+                let gifted = u.rooms.iter().filter(|g| {
+                    g.gifted() && (only.is_none() || Some(g.creator) == only.flatten())
+                });
+                for g in gifted {
+                    first_gift = Some(first_gift.map_or(g.first, |f| f.min(g.first)));
+                    conv_creators.push((g.creator, g.conv > 0));
+                }
+                let any = match only {
+                    None => u.conv_any > 0,
+                    Some(_) => conv_creators.iter().any(|&(_, c)| c),
                 };
-                if any && conv_creators[slot].1 {
-                    continue; // nothing left to learn from this gift
-                }
-                // orders are sorted by paid time: only those in [g, g + W]
-                let i = orders.partition_point(|o| o.1 < g.ts);
-                for &(_, _, oc) in orders[i..].iter().take_while(|o| o.1 <= g.ts + w) {
-                    let names_this_or_none = oc.is_none() || oc == Some(g.creator);
-                    // in the creator detail view only orders naming this
-                    // creator or none convert
-                    if only.is_none() || names_this_or_none {
-                        any = true;
-                    }
-                    if names_this_or_none {
-                        conv_creators[slot].1 = true;
-                    }
-                }
-            }
+                (first_gift, any)
+            } else {
+                window_conversion(u, orders, (from, w), only, &mut conv_creators)
+            };
             let is_gifter = first_gift.is_some();
             if seen || is_gifter || is_buyer {
                 viewers += 1;
@@ -498,17 +492,10 @@ impl Engine {
 
     /// Direct attribution (the order names a creator) wins; otherwise the
     /// creator its user last gifted within W before paying (or before its
-    /// latest row, for an order never paid).
-    fn attributed(
-        &self,
-        o: &super::orders::OrderState,
-        c: &super::orders::Contribution,
-    ) -> Option<u32> {
-        o.creator().or_else(|| {
-            let at = c.paid_ts.unwrap_or(c.status_ts);
-            let w = self.cfg.attribution_window_ms;
-            o.user().and_then(|u| self.last_gift_creator(u, at - w, at))
-        })
+    /// latest row, for an order never paid), kept current on the order.
+    fn attributed(&self, o: &super::orders::OrderState) -> Option<u32> {
+        o.creator()
+            .or_else(|| o.link.as_ref().and_then(|l| l.attr).map(|g| g.creator))
     }
 
     /// Paid times (current status paid) from `from_ms` on, of every order or
@@ -522,18 +509,10 @@ impl Engine {
                 let p = c.paid_ts.filter(|&p| p >= from_ms && c.is_net_paid())?;
                 match only {
                     None => Some(p),
-                    Some(sel) => (sel.is_some() && self.attributed(o, &c) == sel).then_some(p),
+                    Some(sel) => (sel.is_some() && self.attributed(o) == sel).then_some(p),
                 }
             })
             .collect()
-    }
-
-    /// The creator of the user's latest gift in `[lo, hi]`.
-    fn last_gift_creator(&self, user: u32, lo: TsMs, hi: TsMs) -> Option<u32> {
-        let gifts = &self.users.get(user).gifts;
-        let end = gifts.partition_point(|g| g.ts <= hi);
-        let g = gifts[..end].last()?;
-        (g.ts >= lo).then_some(g.creator)
     }
 
     /// Minutes of data a window actually covers: a stream that began three
@@ -605,4 +584,46 @@ impl Engine {
             basis_minutes: m,
         }
     }
+}
+
+/// A user's conversion from the gifts in a window: the first gift in it and
+/// whether a paid order (`orders`: the user's, by paid time, with the
+/// creator each is attributed to) came within W after one of them; per
+/// creator in `conv`, counting only orders attributed to that creator. In a
+/// creator's detail view (`only`) that is the user's conversion too.
+fn window_conversion(
+    u: &super::UserState,
+    orders: &[(u32, TsMs, Option<u32>)],
+    (from, w): (TsMs, i64),
+    only: Option<Option<u32>>,
+    conv: &mut Vec<(u32, bool)>,
+) -> (Option<TsMs>, bool) {
+    let start = u.gifts.partition_point(|g| g.ts < from);
+    let gifts = u.gifts[start..]
+        .iter()
+        .filter(|g| only.is_none() || Some(g.creator) == only.flatten());
+    let mut first_gift: Option<TsMs> = None;
+    let mut any = false;
+    for g in gifts {
+        first_gift.get_or_insert(g.ts);
+        let slot = match conv.iter().position(|(c, _)| *c == g.creator) {
+            Some(i) => i,
+            None => {
+                conv.push((g.creator, false));
+                conv.len() - 1
+            }
+        };
+        if any && conv[slot].1 {
+            continue; // nothing left to learn from this gift
+        }
+        // orders are sorted by paid time: only those in [g, g + W]
+        let i = orders.partition_point(|o| o.1 < g.ts);
+        let until = g.ts.saturating_add(w);
+        for &(_, _, to) in orders[i..].iter().take_while(|o| o.1 <= until) {
+            let this = to == Some(g.creator);
+            any |= only.is_none() || this;
+            conv[slot].1 |= this;
+        }
+    }
+    (first_gift, any)
 }

@@ -1,0 +1,311 @@
+//! Each order's links to its buyer's gifts, kept current at ingest: the
+//! creator it is attributed to (the latest gift within W before it) and
+//! whether it converts its buyer as a gifter (paid within W after a gift).
+//! Because the links live on the orders, a user's gift times are only
+//! needed for the horizon plus W (refunds days later still undo exactly what
+//! the order counted), and the all-time figures read counters instead of
+//! every gift ever sent. An order converts for one creator at most, the one
+//! it is attributed to: direct and inferred attribution are never both.
+
+use super::{Engine, HORIZON_SECS};
+use crate::model::TsMs;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiftMark {
+    pub ts: TsMs,
+    pub creator: u32,
+}
+
+/// One creator a user had events with (in one small list, so an event
+/// touches one allocation of its user, not one per purpose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    pub creator: u32,
+    /// Latest event with this creator (`TsMs::MIN`: only gifts without a
+    /// creator, counted as "unknown").
+    pub seen: TsMs,
+    /// First and latest gift to this creator (`TsMs::MAX` / `MIN`: none).
+    pub first: TsMs,
+    pub last: TsMs,
+    /// Net-paid orders attributed to this creator and paid within W after
+    /// a gift of the user to this creator.
+    pub conv: u32,
+}
+
+impl Room {
+    fn new(creator: u32) -> Room {
+        Room {
+            creator,
+            seen: TsMs::MIN,
+            first: TsMs::MAX,
+            last: TsMs::MIN,
+            conv: 0,
+        }
+    }
+
+    pub fn gifted(&self) -> bool {
+        self.first != TsMs::MAX
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserState {
+    pub last_seen: TsMs,
+    pub rooms: Vec<Room>,
+    last_room: u32,
+    /// The user's gifts of the last horizon + W, sorted by time (same-ms
+    /// gifts in input order, so "the latest gift" breaks ties like rows do).
+    pub gifts: Vec<GiftMark>,
+    pub first_gift: Option<TsMs>,
+    /// Net-paid orders paid within W after any gift of the user.
+    pub conv_any: u32,
+    /// Orders of this user that a gift arriving now could still link to.
+    pub orders: Vec<u32>,
+    /// No order in `orders` has its attribution or paid time after this.
+    pub orders_until: TsMs,
+}
+
+impl UserState {
+    /// The index of `creator`'s room, added if new. A user's events mostly
+    /// go to one room in a row: the last one found is tried first.
+    pub fn room(&mut self, creator: u32) -> u32 {
+        let last = self.last_room as usize;
+        if self.rooms.get(last).is_some_and(|r| r.creator == creator) {
+            return self.last_room;
+        }
+        let i = match self.rooms.iter().position(|r| r.creator == creator) {
+            Some(i) => i as u32,
+            None => {
+                self.rooms.push(Room::new(creator));
+                (self.rooms.len() - 1) as u32
+            }
+        };
+        self.last_room = i;
+        i
+    }
+
+    fn room_index(&self, creator: u32) -> Option<u32> {
+        let i = self.rooms.iter().position(|r| r.creator == creator)?;
+        Some(i as u32)
+    }
+
+    /// Whether the user gifted in `[lo, hi]` at all, and to `names`.
+    fn gifted_in(&self, lo: TsMs, hi: TsMs, names: Option<u32>) -> (bool, bool) {
+        if self.gifts.last().is_none_or(|g| g.ts <= hi) {
+            // No gift after `hi` (the usual, in-order case): the latest
+            // gifts answer without a search.
+            let any = self.gifts.last().is_some_and(|g| g.ts >= lo);
+            let named = names.and_then(|n| self.room_index(n)).is_some_and(|i| {
+                let r = &self.rooms[i as usize];
+                r.last >= lo && r.last <= hi
+            });
+            return (any, named);
+        }
+        let start = self.gifts.partition_point(|g| g.ts < lo);
+        let mut range = self.gifts[start..].iter().take_while(|g| g.ts <= hi);
+        let any = range.clone().next().is_some();
+        let named = names.is_some_and(|n| range.any(|g| g.creator == n));
+        (any, named)
+    }
+
+    /// The latest gift in `[lo, hi]`.
+    fn last_gift(&self, lo: TsMs, hi: TsMs) -> Option<GiftMark> {
+        if let Some(g) = self.gifts.last().filter(|g| g.ts <= hi) {
+            // the usual, in-order case: no search
+            return (g.ts >= lo).then_some(*g);
+        }
+        let end = self.gifts.partition_point(|g| g.ts <= hi);
+        self.gifts[..end].last().filter(|g| g.ts >= lo).copied()
+    }
+
+    /// The room whose `conv` a net-paid order counts in: its named creator's
+    /// if a gift to it precedes the payment by at most W, else the creator
+    /// of its inferred attribution (a gift within W by definition).
+    fn converted_room(&self, l: &Link) -> Option<u32> {
+        l.paid?;
+        match l.names {
+            Some(n) => l.named_hit.then(|| self.room_index(n)).flatten(),
+            None => l.attr.and_then(|a| self.room_index(a.creator)),
+        }
+    }
+
+    /// Add (`sign` 1) or take back (-1) what a link counts.
+    fn count(&mut self, l: &Link, sign: i32) {
+        if l.paid.is_some() && l.any {
+            self.conv_any = self.conv_any.saturating_add_signed(sign);
+        }
+        if let Some(r) = l.room.and_then(|i| self.rooms.get_mut(i as usize)) {
+            r.conv = r.conv.saturating_add_signed(sign);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub user: u32,
+    /// Attribution time: when first paid, else the latest row.
+    pub at: TsMs,
+    /// The user's latest gift in `[at - W, at]`.
+    pub attr: Option<GiftMark>,
+    /// Paid time while the order is net paid.
+    pub paid: Option<TsMs>,
+    /// The creator the order names, if any.
+    pub names: Option<u32>,
+    /// Some gift of the user lies in `[paid - W, paid]`; one to `names`.
+    pub any: bool,
+    pub named_hit: bool,
+    /// The room whose `conv` this order counts in (see `converted_room`).
+    pub room: Option<u32>,
+    /// In its user's `orders` list (the sweep takes old orders out).
+    pub listed: bool,
+}
+
+/// What an order's links depend on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkKey {
+    pub user: Option<u32>,
+    pub at: TsMs,
+    pub paid: Option<TsMs>,
+    pub names: Option<u32>,
+}
+
+impl Engine {
+    /// Gift times older than this behind `now` are dropped: every row inside
+    /// the horizon still finds the gifts within W before it.
+    pub(super) fn retain_ms(&self) -> i64 {
+        (HORIZON_SECS * 1000).saturating_add(self.cfg.attribution_window_ms)
+    }
+
+    /// Re-link order `oid` after a row changed it to `key`. Links are
+    /// recomputed only when what they depend on changed: a repeated row of
+    /// an old order keeps links whose gifts have been dropped since.
+    pub(super) fn relink(&mut self, oid: u32, key: LinkKey) {
+        let w = self.cfg.attribution_window_ms;
+        let old = self.orders.get_mut(oid).link.take();
+        let same_user = old.as_ref().is_some_and(|l| Some(l.user) == key.user);
+        if let Some(l) = &old {
+            let user = self.users.get_mut(l.user);
+            user.count(l, -1);
+            if !same_user && l.listed {
+                user.orders.retain(|&o| o != oid);
+            }
+        }
+        let Some(u) = key.user else { return };
+        let mut link = match old {
+            Some(l) if same_user => l,
+            _ => Link {
+                user: u,
+                at: key.at,
+                attr: None,
+                paid: None,
+                names: None,
+                any: false,
+                named_hit: false,
+                room: None,
+                listed: false,
+            },
+        };
+        let user = self.users.get_mut(u);
+        if !link.listed {
+            link.listed = true;
+            user.orders.push(oid);
+        }
+        if !same_user || link.at != key.at {
+            link.at = key.at;
+            link.attr = user.last_gift(key.at.saturating_sub(w), key.at);
+        }
+        if !same_user || link.paid != key.paid || link.names != key.names {
+            link.paid = key.paid;
+            link.names = key.names;
+            (link.any, link.named_hit) = match key.paid {
+                Some(p) => user.gifted_in(p.saturating_sub(w), p, key.names),
+                None => (false, false),
+            };
+        }
+        link.room = user.converted_room(&link);
+        user.count(&link, 1);
+        user.orders_until = user
+            .orders_until
+            .max(link.at)
+            .max(link.paid.unwrap_or(TsMs::MIN));
+        self.orders.get_mut(oid).link = Some(link);
+    }
+
+    /// Record user `u`'s gift and link the orders it precedes by at most W
+    /// (only a gift no later than one of the user's orders can have any).
+    pub(super) fn link_gift(&mut self, u: u32, mark: GiftMark) {
+        let w = self.cfg.attribution_window_ms;
+        let user = self.users.get_mut(u);
+        match user.gifts.last() {
+            Some(last) if last.ts > mark.ts => {
+                let i = user.gifts.partition_point(|m| m.ts <= mark.ts);
+                user.gifts.insert(i, mark);
+            }
+            _ => user.gifts.push(mark),
+        }
+        user.first_gift = Some(user.first_gift.map_or(mark.ts, |f| f.min(mark.ts)));
+        let gi = user.room(mark.creator);
+        let g = &mut user.rooms[gi as usize];
+        g.first = g.first.min(mark.ts);
+        g.last = g.last.max(mark.ts);
+        if mark.ts > user.orders_until {
+            return;
+        }
+        let reaches = |t: TsMs| mark.ts <= t && t.saturating_sub(w) <= mark.ts;
+        let orders = std::mem::take(&mut user.orders);
+        for &oid in &orders {
+            let Some(l) = self.orders.get_mut(oid).link.as_mut() else {
+                continue;
+            };
+            let attr = reaches(l.at) && l.attr.is_none_or(|a| a.ts <= mark.ts);
+            let paid = l.paid.is_some_and(reaches);
+            if !attr && !paid {
+                continue;
+            }
+            user.count(l, -1);
+            if attr {
+                l.attr = Some(mark);
+            }
+            if paid {
+                l.any = true;
+                l.named_hit |= l.names == Some(mark.creator);
+            }
+            l.room = user.converted_room(l);
+            user.count(l, 1);
+        }
+        user.orders = orders;
+    }
+
+    /// Drop gift times and order links no row inside the horizon can reach.
+    pub(super) fn sweep(&mut self) {
+        let Some(now) = self.now else { return };
+        let cut = now.saturating_sub(self.retain_ms());
+        let orders = &mut self.orders;
+        for (_, _, user) in self.users.iter_mut() {
+            let old = user.gifts.partition_point(|g| g.ts < cut);
+            if old > 0 {
+                user.gifts.drain(..old);
+                if user.gifts.capacity() > 4 * user.gifts.len().max(4) {
+                    user.gifts.shrink_to_fit();
+                }
+            }
+            if user.orders.is_empty() {
+                continue;
+            }
+            let mut until = TsMs::MIN;
+            user.orders.retain(|&oid| {
+                let Some(l) = orders.get_mut(oid).link.as_mut() else {
+                    return false;
+                };
+                let last = l.at.max(l.paid.unwrap_or(TsMs::MIN));
+                if last < cut {
+                    l.listed = false;
+                    return false;
+                }
+                until = until.max(last);
+                true
+            });
+            user.orders_until = until;
+        }
+    }
+}
