@@ -7,7 +7,7 @@
 
 use super::{FastSet, HORIZON_SECS};
 use crate::model::TsMs;
-use std::hash::BuildHasher;
+use super::intern::fingerprint;
 
 /// 7/8 of 2^20: a generation fills its hash table without a further
 /// doubling (hashbrown keeps at most 7/8 of its buckets full).
@@ -63,14 +63,6 @@ impl Dedupe {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// 128 bits from two independently seeded hashes: a false duplicate among
-/// 10^9 ids has a probability below 10^-20, and an id costs 16 bytes.
-fn fingerprint(id: &str) -> u128 {
-    let a = foldhash::quality::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).hash_one(id);
-    let b = foldhash::quality::FixedState::with_seed(0xc2b2_ae3d_27d4_eb4f).hash_one(id);
-    (u128::from(a) << 64) | u128::from(b)
 }
 
 #[cfg(test)]

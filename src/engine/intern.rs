@@ -2,6 +2,7 @@
 //! hold integers instead of strings.
 
 use super::FastMap;
+use std::hash::BuildHasher;
 
 #[derive(Debug, Clone)]
 pub struct Interner<T> {
@@ -76,4 +77,63 @@ impl<T> Interner<T> {
             .enumerate()
             .map(|(i, (n, s))| (i as u32, n.as_str(), s))
     }
+}
+
+/// Dense ids for keys that are never shown (order ids), by a 128-bit
+/// fingerprint instead of the string: the string and its copy were most of
+/// an order's memory.
+#[derive(Debug, Clone)]
+pub struct Ids<T> {
+    ids: FastMap<u128, u32>,
+    state: Vec<T>,
+}
+
+impl<T> Default for Ids<T> {
+    fn default() -> Self {
+        Ids {
+            ids: FastMap::default(),
+            state: Vec::new(),
+        }
+    }
+}
+
+impl<T: Default> Ids<T> {
+    pub fn entry(&mut self, key: &str) -> (u32, &mut T) {
+        let next = self.state.len() as u32;
+        let id = *self.ids.entry(fingerprint(key)).or_insert(next);
+        if id == next {
+            self.state.push(T::default());
+        }
+        (id, &mut self.state[id as usize])
+    }
+}
+
+impl<T> Ids<T> {
+    pub fn get(&self, id: u32) -> &T {
+        &self.state[id as usize]
+    }
+
+    pub fn get_mut(&mut self, id: u32) -> &mut T {
+        &mut self.state[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.state.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.state.iter().enumerate().map(|(i, s)| (i as u32, s))
+    }
+}
+
+/// 128 bits from two independently seeded hashes: a collision among 10^9
+/// keys has a probability below 10^-20, and a key costs 16 bytes.
+pub fn fingerprint(key: &str) -> u128 {
+    let a = foldhash::quality::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).hash_one(key);
+    let b = foldhash::quality::FixedState::with_seed(0xc2b2_ae3d_27d4_eb4f).hash_one(key);
+    (u128::from(a) << 64) | u128::from(b)
 }

@@ -10,7 +10,7 @@ pub mod snapshot;
 pub mod stats;
 
 use crate::model::{Currency, Event, Kind, OrderStatus, TsMs};
-use intern::Interner;
+use intern::{Ids, Interner};
 pub use links::{GiftMark, UserState};
 use orders::{Contribution, OrderState, RowUpdate};
 use series::{Bucket, Series};
@@ -196,7 +196,7 @@ pub struct Engine {
     pub creators: Interner<Keyed>,
     pub gift_items: Interner<Keyed>,
     pub products: Interner<()>,
-    pub orders: Interner<OrderState>,
+    pub orders: Ids<OrderState>,
     seen_ids: dedupe::Dedupe,
     next_sweep: TsMs,
     pub viewers_now: Option<i64>,
@@ -220,7 +220,7 @@ impl Engine {
             creators: Interner::default(),
             gift_items: Interner::default(),
             products: Interner::default(),
-            orders: Interner::default(),
+            orders: Ids::default(),
             seen_ids: dedupe::Dedupe::default(),
             next_sweep: TsMs::MIN,
             viewers_now: None,

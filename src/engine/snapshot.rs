@@ -209,7 +209,7 @@ impl Engine {
         let mut per_creator: Vec<CreatorAcc> = Vec::new();
         per_creator.resize_with(self.creators.len(), CreatorAcc::default);
         let mut products: Vec<Option<TopProduct>> = vec![None; self.products.len()];
-        for (_, _, o) in self.orders.iter() {
+        for (_, o) in self.orders.iter() {
             let Some(c) = o.contribution() else { continue };
             let user = o.user();
             let attributed = self.attributed(o);
@@ -504,7 +504,7 @@ impl Engine {
         let only = creator.map(|c| self.creators.id(c));
         self.orders
             .iter()
-            .filter_map(|(_, _, o)| {
+            .filter_map(|(_, o)| {
                 let c = o.contribution()?;
                 let p = c.paid_ts.filter(|&p| p >= from_ms && c.is_net_paid())?;
                 match only {
