@@ -164,6 +164,10 @@ pub struct SimulateArgs {
     #[arg(long, value_parser = parse_duration)]
     pub duration: Option<Duration>,
 
+    /// Events per second of event time (default: the profile's; bench 2000).
+    #[arg(long)]
+    pub event_rate: Option<f64>,
+
     /// Feed shape: demo (a few creators), bench (200 creators, 200k users), sample (3 creators).
     #[arg(long, default_value = "demo")]
     pub profile: String,

@@ -57,8 +57,9 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum OrderStatus {
+    #[default]
     Pending,
     Paid,
     Cancelled,
@@ -97,6 +98,13 @@ impl OrderStatus {
 /// ISO 4217 code, stored inline so events stay cheap to copy.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);
+
+/// Orders without a currency are counted in USD.
+impl Default for Currency {
+    fn default() -> Self {
+        Currency::USD
+    }
+}
 
 impl Currency {
     pub const USD: Currency = Currency(*b"USD");

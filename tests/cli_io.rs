@@ -134,3 +134,35 @@ fn report_into_a_closed_pipe_is_not_an_error() {
         .unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn simulate_event_rate_sets_the_span_of_event_time() {
+    // 4,000 mix rows at 100 events/s of event time span ~40 s (exponential
+    // gaps: the sum of 4,000 has a standard deviation of 1.6%); the bench
+    // profile's own 2,000/s packs them into ~2 s.
+    let span = |extra: &[&str]| -> f64 {
+        let out = Command::new(BIN)
+            .args(["simulate", "--profile", "bench", "--count", "4000", "--csv"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let ts: Vec<chrono::DateTime<chrono::Utc>> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().parse().unwrap())
+            .collect();
+        (ts[ts.len() - 1] - ts[0]).num_milliseconds() as f64 / 1000.0
+    };
+    let slow = span(&["--event-rate", "100"]);
+    assert!((36.0..44.0).contains(&slow), "{slow} s");
+    let fast = span(&[]);
+    assert!((1.8..2.2).contains(&fast), "{fast} s");
+    let bad = Command::new(BIN)
+        .args(["simulate", "--count", "1", "--event-rate", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--event-rate"));
+}

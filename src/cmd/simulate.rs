@@ -19,6 +19,14 @@ pub fn run_cmd(args: SimulateArgs) -> Result<(), Exit> {
         cfg.start_ms = crate::decode::values::parse_ts(start)
             .map_err(|e| Exit::usage(format!("--start: {e}")))?;
     }
+    if let Some(r) = args.event_rate {
+        if !(r.is_finite() && r > 0.0) {
+            return Err(Exit::usage(
+                "--event-rate must be a positive number of events a second",
+            ));
+        }
+        cfg.events_per_sec = r;
+    }
     let bounded = args.count.is_some() || args.duration.is_some() || cfg.duration_ms.is_some();
     let realtime = if bounded { None } else { Some(args.rate) };
     if !(bounded || (args.rate.is_finite() && args.rate > 0.0)) {

@@ -5,9 +5,9 @@
 //! (two generations of at most `GENERATION_IDS` fingerprints, 36 MB) whatever
 //! the feed's rate or length.
 
+use super::intern::fingerprint;
 use super::{FastSet, HORIZON_SECS};
 use crate::model::TsMs;
-use super::intern::fingerprint;
 
 /// 7/8 of 2^20: a generation fills its hash table without a further
 /// doubling (hashbrown keeps at most 7/8 of its buckets full).

@@ -3,32 +3,55 @@
 use crate::model::{Currency, OrderStatus, TsMs};
 
 /// A value together with the (ts, input sequence) of the row it came from,
-/// so "the latest row that has it" survives out-of-order arrival.
+/// so "the latest row that has it" survives out-of-order arrival. Empty
+/// while `ts` is `TsMs::MIN` (no event has that time: decoders bound ts to
+/// chrono's range), which saves an `Option` tag on each of an order's eight
+/// fields. The sequence saturates at u32::MAX rows; past that, rows of the
+/// same millisecond fall back to input order, which is what it encodes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stamped<T> {
-    pub at: (TsMs, u64),
-    pub val: T,
+    ts: TsMs,
+    seq: u32,
+    val: T,
 }
 
-impl<T> Stamped<T> {
-    fn offer(slot: &mut Option<Stamped<T>>, at: (TsMs, u64), val: T) {
-        match slot {
-            Some(s) if s.at > at => {}
-            _ => *slot = Some(Stamped { at, val }),
+impl<T: Copy + Default> Default for Stamped<T> {
+    fn default() -> Self {
+        Stamped {
+            ts: TsMs::MIN,
+            seq: 0,
+            val: T::default(),
         }
+    }
+}
+
+impl<T: Copy> Stamped<T> {
+    fn offer(&mut self, at: (TsMs, u64), val: T) {
+        let seq = u32::try_from(at.1).unwrap_or(u32::MAX);
+        if self.ts == TsMs::MIN || (self.ts, self.seq) <= (at.0, seq) {
+            *self = Stamped { ts: at.0, seq, val };
+        }
+    }
+
+    pub fn get(&self) -> Option<T> {
+        (self.ts != TsMs::MIN).then_some(self.val)
+    }
+
+    pub fn ts(&self) -> Option<TsMs> {
+        (self.ts != TsMs::MIN).then_some(self.ts)
     }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct OrderState {
-    pub status: Option<Stamped<OrderStatus>>,
+    pub status: Stamped<OrderStatus>,
     pub first_paid: Option<TsMs>,
-    pub amount: Option<Stamped<i64>>,
-    pub currency: Option<Stamped<Currency>>,
-    pub user: Option<Stamped<u32>>,
-    pub creator: Option<Stamped<u32>>,
-    pub item: Option<Stamped<u32>>,
-    pub units: Option<Stamped<i64>>,
+    pub amount: Stamped<i64>,
+    pub currency: Stamped<Currency>,
+    pub user: Stamped<u32>,
+    pub creator: Stamped<u32>,
+    pub item: Stamped<u32>,
+    pub units: Stamped<i64>,
     pub link: Option<super::links::Link>,
 }
 
@@ -65,52 +88,51 @@ pub struct RowUpdate {
 
 impl OrderState {
     pub fn apply(&mut self, r: RowUpdate) {
-        Stamped::offer(&mut self.status, r.at, r.status);
+        self.status.offer(r.at, r.status);
         if r.status == OrderStatus::Paid {
             self.first_paid = Some(self.first_paid.map_or(r.at.0, |p| p.min(r.at.0)));
         }
         if let Some(a) = r.amount {
-            Stamped::offer(&mut self.amount, r.at, a);
+            self.amount.offer(r.at, a);
         }
         if let Some(c) = r.currency {
-            Stamped::offer(&mut self.currency, r.at, c);
+            self.currency.offer(r.at, c);
         }
         if let Some(u) = r.user {
-            Stamped::offer(&mut self.user, r.at, u);
+            self.user.offer(r.at, u);
         }
         if let Some(c) = r.creator {
-            Stamped::offer(&mut self.creator, r.at, c);
+            self.creator.offer(r.at, c);
         }
         if let Some(i) = r.item {
-            Stamped::offer(&mut self.item, r.at, i);
+            self.item.offer(r.at, i);
         }
         if let Some(u) = r.units {
-            Stamped::offer(&mut self.units, r.at, u);
+            self.units.offer(r.at, u);
         }
     }
 
     pub fn contribution(&self) -> Option<Contribution> {
-        let status = self.status?;
         Some(Contribution {
-            status: status.val,
-            status_ts: status.at.0,
+            status: self.status.get()?,
+            status_ts: self.status.ts()?,
             paid_ts: self.first_paid,
-            amount: self.amount.map(|a| a.val),
-            currency: self.currency.map_or(Currency::USD, |c| c.val),
-            units: self.units.map_or(1, |u| u.val),
+            amount: self.amount.get(),
+            currency: self.currency.get().unwrap_or(Currency::USD),
+            units: self.units.get().unwrap_or(1),
         })
     }
 
     pub fn user(&self) -> Option<u32> {
-        self.user.map(|s| s.val)
+        self.user.get()
     }
 
     pub fn creator(&self) -> Option<u32> {
-        self.creator.map(|s| s.val)
+        self.creator.get()
     }
 
     pub fn item(&self) -> Option<u32> {
-        self.item.map(|s| s.val)
+        self.item.get()
     }
 }
 
