@@ -2,12 +2,15 @@
 //! hold integers instead of strings.
 
 use super::FastMap;
+use compact_str::CompactString;
 use std::hash::BuildHasher;
 
 #[derive(Debug, Clone)]
 pub struct Interner<T> {
-    ids: FastMap<String, u32>,
-    names: Vec<String>,
+    // Names up to 24 bytes (user ids, most nicknames and creators) are kept
+    // inline: no allocation for either copy.
+    ids: FastMap<CompactString, u32>,
+    names: Vec<CompactString>,
     state: Vec<T>,
 }
 
@@ -27,8 +30,8 @@ impl<T: Default> Interner<T> {
             Some(&id) => id,
             None => {
                 let id = self.names.len() as u32;
-                self.ids.insert(name.to_string(), id);
-                self.names.push(name.to_string());
+                self.ids.insert(CompactString::from(name), id);
+                self.names.push(CompactString::from(name));
                 self.state.push(T::default());
                 id
             }
@@ -84,7 +87,9 @@ impl<T> Interner<T> {
 /// an order's memory.
 #[derive(Debug, Clone)]
 pub struct Ids<T> {
-    ids: FastMap<u128, u32>,
+    // [u64; 2] rather than u128: 8-byte alignment packs a slot into 24
+    // bytes instead of 32.
+    ids: FastMap<[u64; 2], u32>,
     state: Vec<T>,
 }
 
@@ -100,7 +105,11 @@ impl<T> Default for Ids<T> {
 impl<T: Default> Ids<T> {
     pub fn entry(&mut self, key: &str) -> (u32, &mut T) {
         let next = self.state.len() as u32;
-        let id = *self.ids.entry(fingerprint(key)).or_insert(next);
+        let fp = fingerprint(key);
+        let id = *self
+            .ids
+            .entry([(fp >> 64) as u64, fp as u64])
+            .or_insert(next);
         if id == next {
             self.state.push(T::default());
         }

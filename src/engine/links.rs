@@ -10,7 +10,10 @@
 use super::{Engine, HORIZON_SECS};
 use crate::model::TsMs;
 
+/// 12 bytes instead of 16 (no padding after the creator): a user's gift
+/// times are the engine's largest list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(4))]
 pub struct GiftMark {
     pub ts: TsMs,
     pub creator: u32,
@@ -236,6 +239,12 @@ impl Engine {
     pub(super) fn link_gift(&mut self, u: u32, mark: GiftMark) {
         let w = self.cfg.attribution_window_ms;
         let user = self.users.get_mut(u);
+        if user.gifts.len() == user.gifts.capacity() {
+            // grow by half rather than double: less idle capacity in the
+            // largest per-user list
+            let more = (user.gifts.len() / 2).max(4);
+            user.gifts.reserve_exact(more);
+        }
         match user.gifts.last() {
             Some(last) if last.ts > mark.ts => {
                 let i = user.gifts.partition_point(|m| m.ts <= mark.ts);
