@@ -171,3 +171,36 @@ fn an_order_changing_hands_moves_its_links() {
     assert_eq!(r["orders"]["buyers"], 1);
     assert_eq!(r["conversion"]["converted"], 0);
 }
+
+#[test]
+fn window_conversion_needs_a_gift_inside_the_window() {
+    // u1 gifts alice at T and pays o1 (naming none) at T+10m: attributed to
+    // alice. In the 5-minute window (T+5:01 .. T+10:00) the gift is outside:
+    // u1 is a buyer but not a gifter there, and nobody converted.
+    let mut e = engine(
+        "2026-11-23T20:00:00Z,gift,alice,u1,,,\n\
+         2026-11-23T20:10:00Z,order,,u1,5.00,o1,paid\n",
+    );
+    let w5 = Scope::Window(300);
+    assert_eq!(table(&e, w5), vec![row("alice", 1, 0, 0)]);
+    assert_eq!(table(&e, Scope::All), vec![row("alice", 1, 1, 1)]);
+    // a gift to alice at T+7m arrives late, after the order: it is inside
+    // the window and within W before paying, so u1 converted there too
+    feed(&mut e, "2026-11-23T20:07:00Z,gift,alice,u1,,,\n");
+    assert_eq!(table(&e, w5), vec![row("alice", 1, 1, 1)]);
+    let r = to_json(&e.snapshot(w5, None));
+    assert_eq!(r["conversion"]["converted"], 1);
+    assert_eq!(r["conversion"]["gifters"], 1);
+    // the same gift to bob instead: o1 moves to bob (the latest gift) and
+    // converts u1 for bob in the window; alice keeps her gifter, unconverted
+    let e = engine(
+        "2026-11-23T20:00:00Z,gift,alice,u1,,,\n\
+         2026-11-23T20:10:00Z,order,,u1,5.00,o1,paid\n\
+         2026-11-23T20:07:00Z,gift,bob,u1,,,\n",
+    );
+    assert_eq!(table(&e, w5), vec![row("bob", 1, 1, 1)]);
+    assert_eq!(
+        table(&e, Scope::All),
+        vec![row("alice", 0, 0, 1), row("bob", 1, 1, 1)]
+    );
+}

@@ -62,10 +62,11 @@ pub struct UserState {
     pub first_gift: Option<TsMs>,
     /// Net-paid orders paid within W after any gift of the user.
     pub conv_any: u32,
-    /// Orders of this user that a gift arriving now could still link to.
-    pub orders: Vec<u32>,
-    /// No order in `orders` has its attribution or paid time after this.
-    pub orders_until: TsMs,
+    /// Orders of this user that a gift arriving now could still link to,
+    /// as (attribution time, order) sorted: a gift at g links to those with
+    /// a time in [g, g + W] (a paid order's attribution time is its paid
+    /// time), found by a search even when gifts arrive out of order.
+    pub orders: Vec<(TsMs, u32)>,
 }
 
 impl UserState {
@@ -92,22 +93,24 @@ impl UserState {
         Some(i as u32)
     }
 
-    /// Whether the user gifted in `[lo, hi]` at all, and to `names`.
-    fn gifted_in(&self, lo: TsMs, hi: TsMs, names: Option<u32>) -> (bool, bool) {
+    /// Whether the user gifted in `[lo, hi]` at all, and their latest gift
+    /// to `names` in it.
+    fn gifted_in(&self, lo: TsMs, hi: TsMs, names: Option<u32>) -> (bool, Option<TsMs>) {
+        let in_range = |t: TsMs| (lo..=hi).contains(&t);
         if self.gifts.last().is_none_or(|g| g.ts <= hi) {
             // No gift after `hi` (the usual, in-order case): the latest
             // gifts answer without a search.
             let any = self.gifts.last().is_some_and(|g| g.ts >= lo);
-            let named = names.and_then(|n| self.room_index(n)).is_some_and(|i| {
-                let r = &self.rooms[i as usize];
-                r.last >= lo && r.last <= hi
-            });
+            let named = names
+                .and_then(|n| self.room_index(n))
+                .map(|i| self.rooms[i as usize].last)
+                .filter(|&t| in_range(t));
             return (any, named);
         }
         let start = self.gifts.partition_point(|g| g.ts < lo);
-        let mut range = self.gifts[start..].iter().take_while(|g| g.ts <= hi);
+        let range = self.gifts[start..].iter().take_while(|g| g.ts <= hi);
         let any = range.clone().next().is_some();
-        let named = names.is_some_and(|n| range.any(|g| g.creator == n));
+        let named = names.and_then(|n| range.filter(|g| g.creator == n).last().map(|g| g.ts));
         (any, named)
     }
 
@@ -127,7 +130,7 @@ impl UserState {
     fn converted_room(&self, l: &Link) -> Option<u32> {
         l.paid?;
         match l.names {
-            Some(n) => l.named_hit.then(|| self.room_index(n)).flatten(),
+            Some(n) => l.named_last.and_then(|_| self.room_index(n)),
             None => l.attr.and_then(|a| self.room_index(a.creator)),
         }
     }
@@ -154,9 +157,10 @@ pub struct Link {
     pub paid: Option<TsMs>,
     /// The creator the order names, if any.
     pub names: Option<u32>,
-    /// Some gift of the user lies in `[paid - W, paid]`; one to `names`.
+    /// Some gift of the user lies in `[paid - W, paid]`.
     pub any: bool,
-    pub named_hit: bool,
+    /// The latest gift to `names` in `[paid - W, paid]`.
+    pub named_last: Option<TsMs>,
     /// The room whose `conv` this order counts in (see `converted_room`).
     pub room: Option<u32>,
     /// In its user's `orders` list (the sweep takes old orders out).
@@ -186,11 +190,16 @@ impl Engine {
         let w = self.cfg.attribution_window_ms;
         let old = self.orders.get_mut(oid).link.take();
         let same_user = old.as_ref().is_some_and(|l| Some(l.user) == key.user);
+        let mut listed = false;
         if let Some(l) = &old {
             let user = self.users.get_mut(l.user);
             user.count(l, -1);
-            if !same_user && l.listed {
-                user.orders.retain(|&o| o != oid);
+            if l.listed {
+                if same_user && l.at == key.at {
+                    listed = true;
+                } else if let Ok(i) = user.orders.binary_search(&(l.at, oid)) {
+                    user.orders.remove(i);
+                }
             }
         }
         let Some(u) = key.user else { return };
@@ -203,16 +212,17 @@ impl Engine {
                 paid: None,
                 names: None,
                 any: false,
-                named_hit: false,
+                named_last: None,
                 room: None,
                 listed: false,
             },
         };
         let user = self.users.get_mut(u);
-        if !link.listed {
-            link.listed = true;
-            user.orders.push(oid);
+        if !listed {
+            let i = user.orders.partition_point(|e| *e < (key.at, oid));
+            user.orders.insert(i, (key.at, oid));
         }
+        link.listed = true;
         if !same_user || link.at != key.at {
             link.at = key.at;
             link.attr = user.last_gift(key.at.saturating_sub(w), key.at);
@@ -220,17 +230,13 @@ impl Engine {
         if !same_user || link.paid != key.paid || link.names != key.names {
             link.paid = key.paid;
             link.names = key.names;
-            (link.any, link.named_hit) = match key.paid {
+            (link.any, link.named_last) = match key.paid {
                 Some(p) => user.gifted_in(p.saturating_sub(w), p, key.names),
-                None => (false, false),
+                None => (false, None),
             };
         }
         link.room = user.converted_room(&link);
         user.count(&link, 1);
-        user.orders_until = user
-            .orders_until
-            .max(link.at)
-            .max(link.paid.unwrap_or(TsMs::MIN));
         self.orders.get_mut(oid).link = Some(link);
     }
 
@@ -257,12 +263,14 @@ impl Engine {
         let g = &mut user.rooms[gi as usize];
         g.first = g.first.min(mark.ts);
         g.last = g.last.max(mark.ts);
-        if mark.ts > user.orders_until {
-            return;
+        let start = user.orders.partition_point(|&(at, _)| at < mark.ts);
+        if start == user.orders.len() {
+            return; // the usual, in-order case: no order at or after it
         }
         let reaches = |t: TsMs| mark.ts <= t && t.saturating_sub(w) <= mark.ts;
         let orders = std::mem::take(&mut user.orders);
-        for &oid in &orders {
+        let until = mark.ts.saturating_add(w);
+        for &(_, oid) in orders[start..].iter().take_while(|&&(at, _)| at <= until) {
             let Some(l) = self.orders.get_mut(oid).link.as_mut() else {
                 continue;
             };
@@ -277,7 +285,9 @@ impl Engine {
             }
             if paid {
                 l.any = true;
-                l.named_hit |= l.names == Some(mark.creator);
+                if l.names == Some(mark.creator) {
+                    l.named_last = Some(l.named_last.map_or(mark.ts, |t| t.max(mark.ts)));
+                }
             }
             l.room = user.converted_room(l);
             user.count(l, 1);
@@ -298,23 +308,12 @@ impl Engine {
                     user.gifts.shrink_to_fit();
                 }
             }
-            if user.orders.is_empty() {
-                continue;
-            }
-            let mut until = TsMs::MIN;
-            user.orders.retain(|&oid| {
-                let Some(l) = orders.get_mut(oid).link.as_mut() else {
-                    return false;
-                };
-                let last = l.at.max(l.paid.unwrap_or(TsMs::MIN));
-                if last < cut {
+            let old = user.orders.partition_point(|&(at, _)| at < cut);
+            for (_, oid) in user.orders.drain(..old) {
+                if let Some(l) = orders.get_mut(oid).link.as_mut() {
                     l.listed = false;
-                    return false;
                 }
-                until = until.max(last);
-                true
-            });
-            user.orders_until = until;
+            }
         }
     }
 }

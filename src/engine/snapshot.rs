@@ -204,8 +204,19 @@ impl Engine {
         // Indexed by the engine's dense ids: no hashing in the scans.
         let mut buyers = vec![false; self.users.len()];
         let mut n_buyers = 0u64;
-        // (user, paid time, creator the order names), grouped by user below
-        let mut paid_by_user: Vec<(u32, TsMs, Option<u32>)> = Vec::new();
+        // Window conversion from the orders' links: (user, creator) for a
+        // paid order attributed to the creator with a gift to it in the
+        // window within W before paying, and the users with any gift in the
+        // window within W before a paid order (see `links`).
+        let mut conv_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut window_any = vec![
+            false;
+            if scope == Scope::All {
+                0
+            } else {
+                self.users.len()
+            }
+        ];
         let mut per_creator: Vec<CreatorAcc> = Vec::new();
         per_creator.resize_with(self.creators.len(), CreatorAcc::default);
         let mut products: Vec<Option<TopProduct>> = vec![None; self.products.len()];
@@ -217,9 +228,22 @@ impl Engine {
             // also in a creator's detail view: gathered before the filter.
             if scope != Scope::All
                 && c.is_net_paid()
-                && let (Some(u), Some(p)) = (user, c.paid_ts)
+                && c.paid_ts.is_some_and(|p| p >= from)
+                && let Some(l) = &o.link
             {
-                paid_by_user.push((u, p, attributed));
+                let recent = |t: TsMs| t >= from;
+                if l.attr.is_some_and(|a| recent(a.ts)) {
+                    window_any[l.user as usize] = true;
+                }
+                let gift = match l.names {
+                    Some(_) => l.named_last,
+                    None => l.attr.map(|a| a.ts),
+                };
+                if let Some(ac) = attributed
+                    && gift.is_some_and(recent)
+                {
+                    conv_pairs.push((l.user, ac));
+                }
             }
             if !wants(attributed) {
                 continue;
@@ -285,8 +309,9 @@ impl Engine {
             }
         }
         of.buyers = n_buyers;
-        paid_by_user.sort_unstable_by_key(|&(u, p, _)| (u, p));
-        let mut next_paid = 0usize;
+        conv_pairs.sort_unstable();
+        conv_pairs.dedup();
+        let mut next_pair = 0usize;
 
         // Users: viewers, gifters and conversion.
         let settle_by = now - w;
@@ -294,12 +319,13 @@ impl Engine {
         let (mut converted, mut settled_n, mut settled_x) = (0u64, 0u64, 0u64);
         let mut conv_creators: Vec<(u32, bool)> = Vec::new();
         for (uid, _, u) in self.users.iter() {
-            // this user's paid orders: a run of `paid_by_user` (sorted by user)
-            let first = next_paid;
-            while next_paid < paid_by_user.len() && paid_by_user[next_paid].0 == uid {
-                next_paid += 1;
+            // the creators this user converted for in the window: a run of
+            // `conv_pairs` (sorted by user)
+            let first = next_pair;
+            while next_pair < conv_pairs.len() && conv_pairs[next_pair].0 == uid {
+                next_pair += 1;
             }
-            let orders = &paid_by_user[first..next_paid];
+            let pairs = &conv_pairs[first..next_pair];
             let seen = match only {
                 None => u.last_seen >= from,
                 Some(sel) => u
@@ -325,7 +351,28 @@ impl Engine {
                 };
                 (first_gift, any)
             } else {
-                window_conversion(u, orders, (from, w), only, &mut conv_creators)
+                let wanted = |c: u32| only.is_none() || Some(c) == only.flatten();
+                for r in &u.rooms {
+                    if r.gifted() && r.last >= from && wanted(r.creator) {
+                        let conv = pairs.iter().any(|&(_, c)| c == r.creator);
+                        conv_creators.push((r.creator, conv));
+                    }
+                }
+                // the first gift in the window (to the creator, in its detail)
+                let start = u.gifts.partition_point(|g| g.ts < from);
+                let first_gift = match only {
+                    None => u.gifts.get(start).map(|g| g.ts),
+                    Some(_) if conv_creators.is_empty() => None,
+                    Some(_) => u.gifts[start..]
+                        .iter()
+                        .find(|g| wanted(g.creator))
+                        .map(|g| g.ts),
+                };
+                let any = match only {
+                    None => window_any[uid as usize],
+                    Some(_) => conv_creators.iter().any(|&(_, c)| c),
+                };
+                (first_gift, any)
             };
             let is_gifter = first_gift.is_some();
             if seen || is_gifter || is_buyer {
@@ -584,46 +631,4 @@ impl Engine {
             basis_minutes: m,
         }
     }
-}
-
-/// A user's conversion from the gifts in a window: the first gift in it and
-/// whether a paid order (`orders`: the user's, by paid time, with the
-/// creator each is attributed to) came within W after one of them; per
-/// creator in `conv`, counting only orders attributed to that creator. In a
-/// creator's detail view (`only`) that is the user's conversion too.
-fn window_conversion(
-    u: &super::UserState,
-    orders: &[(u32, TsMs, Option<u32>)],
-    (from, w): (TsMs, i64),
-    only: Option<Option<u32>>,
-    conv: &mut Vec<(u32, bool)>,
-) -> (Option<TsMs>, bool) {
-    let start = u.gifts.partition_point(|g| g.ts < from);
-    let gifts = u.gifts[start..]
-        .iter()
-        .filter(|g| only.is_none() || Some(g.creator) == only.flatten());
-    let mut first_gift: Option<TsMs> = None;
-    let mut any = false;
-    for g in gifts {
-        first_gift.get_or_insert(g.ts);
-        let slot = match conv.iter().position(|(c, _)| *c == g.creator) {
-            Some(i) => i,
-            None => {
-                conv.push((g.creator, false));
-                conv.len() - 1
-            }
-        };
-        if any && conv[slot].1 {
-            continue; // nothing left to learn from this gift
-        }
-        // orders are sorted by paid time: only those in [g, g + W]
-        let i = orders.partition_point(|o| o.1 < g.ts);
-        let until = g.ts.saturating_add(w);
-        for &(_, _, to) in orders[i..].iter().take_while(|o| o.1 <= until) {
-            let this = to == Some(g.creator);
-            any |= only.is_none() || this;
-            conv[slot].1 |= this;
-        }
-    }
-    (first_gift, any)
 }
