@@ -12,6 +12,11 @@ Prints one JSON line:
                  redraws at most --fps=10 times a second, so this can lag
                  the real end of ingest by up to ~0.1 s);
   exit_s, rss_kb after `q` is sent; the screen's header line.
+With --keys N, also key-to-screen latency while the feed is being ingested:
+up to N times (0.2 s apart), `?` is sent and the time until the help overlay
+is on the screen is recorded, then `?` again until it is gone:
+  key_ms         every such latency, in ms (each includes reading and
+                 parsing the pty output here, ~1 ms).
 """
 
 import argparse
@@ -118,6 +123,7 @@ def main():
     ap.add_argument("--cols", type=int, default=120)
     ap.add_argument("--rows", type=int, default=40)
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--keys", type=int, default=0)
     a = ap.parse_args()
     tfile = tempfile.NamedTemporaryFile(prefix="lt-dash-time", delete=False).name
     t0 = time.perf_counter()
@@ -141,6 +147,8 @@ def main():
     deadline = t0 + a.timeout
     quit_sent = None
     status = None
+    HELP = "any key closes this help"
+    probe, probe_t, next_probe, key_ms = None, 0.0, 0.0, []
     while True:
         now = time.perf_counter()
         if now > deadline:
@@ -159,10 +167,25 @@ def main():
             header = scr.text().split("\n", 1)[0]
             if first is None and " livetally " in header:
                 first = t
+            if probe is not None:
+                shown = HELP in scr.text()
+                if (probe == "open") == shown:
+                    now = time.perf_counter()
+                    key_ms.append(round((now - probe_t) * 1000, 1))
+                    if probe == "open":
+                        os.write(fd, b"?")
+                        probe, probe_t = "close", now
+                    else:
+                        probe, next_probe = None, now + 0.2
             if ended is None and "feed ended" in header:
                 ended = t
+            if ended is not None and probe is None and quit_sent is None:
                 os.write(fd, b"q")
                 quit_sent = time.perf_counter()
+        if (first is not None and ended is None and probe is None
+                and len(key_ms) < 2 * a.keys and time.perf_counter() >= next_probe):
+            os.write(fd, b"?")
+            probe, probe_t = "open", time.perf_counter()
         done, st = os.waitpid(pid, os.WNOHANG)
         if done:
             status = st
@@ -195,6 +218,7 @@ def main():
         "rss_kb": rss,
         "exit_status": os.waitstatus_to_exitcode(status),
         "header": header,
+        "key_ms": key_ms,
     }))
     sys.exit(0 if ended is not None else 1)
 

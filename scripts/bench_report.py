@@ -128,7 +128,7 @@ def verdict(ok):
     return "**met**" if ok else "**not met**"
 
 
-def targets(data, frame, dash):
+def targets(data, frame, dash, keys, meta):
     """[(target, measured, verdict)] against the issue's targets."""
     out = []
 
@@ -174,6 +174,23 @@ def targets(data, frame, dash):
             gap = "" if m < limit else f"; {m / limit:.1f}x over"
             out.append((f"frame (snapshot + render) < {limit:g} ms at {label}, 1M events",
                         f"median {m:.2f} ms, p95 {p95:.2f} ms{gap}", verdict(m < limit)))
+    ended = [r["feed_ended_s"] for r in dash if r.get("feed_ended_s") is not None]
+    stdin_runs = [d.get("livetally report --json - (stdin)") for d in data.values()]
+    stdin_runs = [r for r in stdin_runs if r]
+    if ended and stdin_runs:
+        rep = min(stdin_runs[0]["wall"])
+        r = rep / min(ended)
+        out.append(("dashboard ingests ≥ 90% as fast as the headless report",
+                    f"{meta.get('dash_input', '')}: \"feed ended\" after {min(ended):.2f} s (best), "
+                    f"report from stdin {rep:.2f} s (best): {r * 100:.0f}%", verdict(r >= 0.9)))
+    lat = [x for r in keys for x in r.get("key_ms", [])]
+    if lat:
+        lat.sort()
+        p95 = lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
+        out.append(("key-to-screen latency < 100 ms under a flood",
+                    f"{meta.get('keys_input', '')} at full speed, `?` opened and closed the help "
+                    f"{len(lat) // 2} times: median {med(lat):.0f} ms, p95 {p95:.0f} ms, "
+                    f"max {lat[-1]:.0f} ms", verdict(lat[-1] < 100)))
     firsts = [r["first_frame_s"] for r in dash if r.get("first_frame_s") is not None]
     if firsts:
         m = med(firsts) * 1000
@@ -196,11 +213,12 @@ def main():
     meta = json.load(open(f"{a.dir}/meta.json"))
     frame, frame_lines = frame_results(f"{a.dir}/frame.txt")
     dash = dash_results(f"{a.dir}/dash.jsonl")
+    keys = dash_results(f"{a.dir}/keys.jsonl")
     try:
         checks = open(f"{a.dir}/checks.txt").read().rstrip()
     except OSError:
         checks = "(no checks ran)"
-    tg = targets(data, frame, dash)
+    tg = targets(data, frame, dash, keys, meta)
     L = []
     L.append("# Benchmarks\n")
     L.append("Written by `scripts/bench` (do not edit by hand; rerun it). "
