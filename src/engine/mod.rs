@@ -199,6 +199,10 @@ pub struct Engine {
     pub orders: Ids<OrderState>,
     seen_ids: dedupe::Dedupe,
     next_sweep: TsMs,
+    /// (ts, order) of every order row inside the horizon, oldest first by
+    /// arrival: the windowed snapshot reads the orders these name instead
+    /// of every order ever seen.
+    pub(crate) order_rows: VecDeque<(TsMs, u32)>,
     pub viewers_now: Option<i64>,
     pub ticker: VecDeque<Notable>,
     pub rejects: VecDeque<Reject>,
@@ -223,6 +227,7 @@ impl Engine {
             orders: Ids::default(),
             seen_ids: dedupe::Dedupe::default(),
             next_sweep: TsMs::MIN,
+            order_rows: VecDeque::new(),
             viewers_now: None,
             ticker: VecDeque::new(),
             rejects: VecDeque::new(),
@@ -287,6 +292,10 @@ impl Engine {
         self.first = Some(self.first.map_or(ev.ts, |f| f.min(ev.ts)));
         if advanced {
             self.recent.prune(self.min_sec());
+            let min_ms = self.min_sec().saturating_mul(1000);
+            while self.order_rows.front().is_some_and(|&(t, _)| t < min_ms) {
+                self.order_rows.pop_front();
+            }
             if self.now.is_some_and(|n| n >= self.next_sweep) {
                 self.sweep();
                 self.next_sweep = self.now.map_or(0, |n| n.saturating_add(SWEEP_EVERY_MS));
@@ -380,6 +389,9 @@ impl Engine {
         };
         let item = ev.item.as_deref().map(|i| self.products.entry(i).0);
         let (oid, _) = self.orders.entry(&key);
+        if self.in_horizon(ev.ts) {
+            self.order_rows.push_back((ev.ts, oid));
+        }
         let before = self.orders.get(oid).contribution();
         let status = ev.status.unwrap_or(OrderStatus::Paid);
         self.orders.get_mut(oid).apply(RowUpdate {
