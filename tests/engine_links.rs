@@ -204,3 +204,32 @@ fn window_conversion_needs_a_gift_inside_the_window() {
         vec![row("alice", 0, 0, 1), row("bob", 1, 1, 1)]
     );
 }
+
+#[test]
+fn windows_read_the_same_with_or_without_the_recent_order_index() {
+    // o1 is paid two hours before the rest and refunded now; o2 is paid in
+    // the last 5 minutes; o3 an hour and a half ago. A window reads o1 (its
+    // refund row is recent) and o2 through the index, never o3.
+    let rows = "2026-11-23T18:00:00Z,order,alice,u1,5.00,o1,paid\n\
+                2026-11-23T18:30:00Z,order,alice,u3,7.00,o3,paid\n\
+                2026-11-23T19:58:00Z,gift,alice,u2,,,\n\
+                2026-11-23T19:59:00Z,order,,u2,9.00,o2,paid\n\
+                2026-11-23T20:00:00Z,order,,u1,,o1,refunded\n";
+    let indexed = engine(rows);
+    let mut cfg = Config::default();
+    cfg.index_recent_orders = false;
+    let mut plain = Engine::new(cfg);
+    feed(&mut plain, rows);
+    for scope in [Scope::Window(300), Scope::Window(3600), Scope::All] {
+        let a = to_json(&indexed.snapshot(scope, None));
+        assert_eq!(a, to_json(&plain.snapshot(scope, None)), "{scope:?}");
+        assert_eq!(a["orders"]["refunded"], 1, "{scope:?}");
+    }
+    let r = to_json(&indexed.snapshot(Scope::Window(300), None));
+    assert_eq!(r["orders"]["paid"], 1, "o2 only");
+    assert_eq!(r["orders"]["gmv"], json!({"USD": 9.0}));
+    assert_eq!(
+        table(&indexed, Scope::Window(300)),
+        vec![row("alice", 1, 1, 1)]
+    );
+}

@@ -22,6 +22,7 @@ pub fn engine_config(a: &FeedArgs) -> Result<Config, Exit> {
         big_gift: a.big_gift,
         usd_per_coin: a.usd_per_coin,
         creator_usd_per_coin: a.creator_usd_per_coin,
+        index_recent_orders: true,
     })
 }
 

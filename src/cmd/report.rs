@@ -15,7 +15,8 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
             "report reads to the end; --follow is for the dashboard",
         ));
     }
-    let cfg = options::engine_config(&args.feed)?;
+    let mut cfg = options::engine_config(&args.feed)?;
+    cfg.index_recent_orders = scope != Scope::All;
     let inputs = options::inputs(&args.feed, None)?;
     let sopts = options::source_options(&args.feed, 0.0)?;
     let mut engine = Engine::new(cfg);

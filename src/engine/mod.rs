@@ -44,6 +44,10 @@ pub struct Config {
     pub usd_per_coin: f64,
     /// What creators receive per coin of gifts.
     pub creator_usd_per_coin: f64,
+    /// Index the last hour's order rows for windowed snapshots (the
+    /// dashboard, a windowed report); an all-time report reads every order
+    /// anyway and saves the memory.
+    pub index_recent_orders: bool,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             big_gift: 1000,
             usd_per_coin: 0.0133,
             creator_usd_per_coin: 0.0025,
+            index_recent_orders: true,
         }
     }
 }
@@ -389,7 +394,7 @@ impl Engine {
         };
         let item = ev.item.as_deref().map(|i| self.products.entry(i).0);
         let (oid, _) = self.orders.entry(&key);
-        if self.in_horizon(ev.ts) {
+        if self.cfg.index_recent_orders && self.in_horizon(ev.ts) {
             self.order_rows.push_back((ev.ts, oid));
         }
         let before = self.orders.get(oid).contribution();

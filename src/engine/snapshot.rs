@@ -554,7 +554,7 @@ impl Engine {
         let horizon = self
             .now
             .map_or(TsMs::MIN, |n| (sec(n) - HORIZON_SECS + 1) * 1000);
-        if scope == Scope::All || lo < horizon {
+        if scope == Scope::All || lo < horizon || !self.cfg.index_recent_orders {
             return (0..self.orders.len() as u32).collect();
         }
         let mut seen = vec![0u64; self.orders.len().div_ceil(64)];
