@@ -216,9 +216,10 @@ fn windows_read_the_same_with_or_without_the_recent_order_index() {
                 2026-11-23T19:59:00Z,order,,u2,9.00,o2,paid\n\
                 2026-11-23T20:00:00Z,order,,u1,,o1,refunded\n";
     let indexed = engine(rows);
-    let mut cfg = Config::default();
-    cfg.index_recent_orders = false;
-    let mut plain = Engine::new(cfg);
+    let mut plain = Engine::new(Config {
+        index_recent_orders: false,
+        ..Config::default()
+    });
     feed(&mut plain, rows);
     for scope in [Scope::Window(300), Scope::Window(3600), Scope::All] {
         let a = to_json(&indexed.snapshot(scope, None));
