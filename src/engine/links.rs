@@ -93,25 +93,18 @@ impl UserState {
         Some(i as u32)
     }
 
-    /// Whether the user gifted in `[lo, hi]` at all, and their latest gift
-    /// to `names` in it.
-    fn gifted_in(&self, lo: TsMs, hi: TsMs, names: Option<u32>) -> (bool, Option<TsMs>) {
-        let in_range = |t: TsMs| (lo..=hi).contains(&t);
+    /// The user's latest gift to `creator` in `[lo, hi]`.
+    fn last_gift_to(&self, creator: u32, lo: TsMs, hi: TsMs) -> Option<TsMs> {
         if self.gifts.last().is_none_or(|g| g.ts <= hi) {
-            // No gift after `hi` (the usual, in-order case): the latest
-            // gifts answer without a search.
-            let any = self.gifts.last().is_some_and(|g| g.ts >= lo);
-            let named = names
-                .and_then(|n| self.room_index(n))
-                .map(|i| self.rooms[i as usize].last)
-                .filter(|&t| in_range(t));
-            return (any, named);
+            // No gift after `hi` (the usual, in-order case): the room's
+            // latest gift answers without a search.
+            let i = self.room_index(creator)?;
+            let last = self.rooms[i as usize].last;
+            return (lo..=hi).contains(&last).then_some(last);
         }
         let start = self.gifts.partition_point(|g| g.ts < lo);
         let range = self.gifts[start..].iter().take_while(|g| g.ts <= hi);
-        let any = range.clone().next().is_some();
-        let named = names.and_then(|n| range.filter(|g| g.creator == n).last().map(|g| g.ts));
-        (any, named)
+        range.filter(|g| g.creator == creator).last().map(|g| g.ts)
     }
 
     /// The latest gift in `[lo, hi]`.
@@ -137,7 +130,9 @@ impl UserState {
 
     /// Add (`sign` 1) or take back (-1) what a link counts.
     fn count(&mut self, l: &Link, sign: i32) {
-        if l.paid.is_some() && l.any {
+        // a paid order's attribution time is its paid time: a gift within
+        // W before paying is exactly an inferred attribution
+        if l.paid.is_some() && l.attr.is_some() {
             self.conv_any = self.conv_any.saturating_add_signed(sign);
         }
         if let Some(r) = l.room.and_then(|i| self.rooms.get_mut(i as usize)) {
@@ -157,8 +152,6 @@ pub struct Link {
     pub paid: Option<TsMs>,
     /// The creator the order names, if any.
     pub names: Option<u32>,
-    /// Some gift of the user lies in `[paid - W, paid]`.
-    pub any: bool,
     /// The latest gift to `names` in `[paid - W, paid]`.
     pub named_last: Option<TsMs>,
     /// The room whose `conv` this order counts in (see `converted_room`).
@@ -211,7 +204,6 @@ impl Engine {
                 attr: None,
                 paid: None,
                 names: None,
-                any: false,
                 named_last: None,
                 room: None,
                 listed: false,
@@ -230,9 +222,9 @@ impl Engine {
         if !same_user || link.paid != key.paid || link.names != key.names {
             link.paid = key.paid;
             link.names = key.names;
-            (link.any, link.named_last) = match key.paid {
-                Some(p) => user.gifted_in(p.saturating_sub(w), p, key.names),
-                None => (false, None),
+            link.named_last = match (key.paid, key.names) {
+                (Some(p), Some(n)) => user.last_gift_to(n, p.saturating_sub(w), p),
+                _ => None,
             };
         }
         link.room = user.converted_room(&link);
@@ -275,19 +267,16 @@ impl Engine {
                 continue;
             };
             let attr = reaches(l.at) && l.attr.is_none_or(|a| a.ts <= mark.ts);
-            let paid = l.paid.is_some_and(reaches);
-            if !attr && !paid {
+            let named = l.names == Some(mark.creator) && l.paid.is_some_and(reaches);
+            if !attr && !named {
                 continue;
             }
             user.count(l, -1);
             if attr {
                 l.attr = Some(mark);
             }
-            if paid {
-                l.any = true;
-                if l.names == Some(mark.creator) {
-                    l.named_last = Some(l.named_last.map_or(mark.ts, |t| t.max(mark.ts)));
-                }
+            if named {
+                l.named_last = Some(l.named_last.map_or(mark.ts, |t| t.max(mark.ts)));
             }
             l.room = user.converted_room(l);
             user.count(l, 1);

@@ -551,9 +551,7 @@ impl Engine {
     /// `lo` (an order's status and paid times are times of its rows), found
     /// among the rows of the last hour instead of every order ever seen.
     fn orders_for(&self, scope: Scope, lo: TsMs) -> Vec<u32> {
-        let horizon = self
-            .now
-            .map_or(TsMs::MIN, |n| (sec(n) - HORIZON_SECS + 1) * 1000);
+        let horizon = self.min_sec().saturating_mul(1000);
         if scope == Scope::All || lo < horizon || !self.cfg.index_recent_orders {
             return (0..self.orders.len() as u32).collect();
         }
