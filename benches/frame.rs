@@ -11,7 +11,7 @@
 use livetally::engine::{Config, Engine, Scope};
 use livetally::feed::Sources;
 use livetally::sim::{SimConfig, Simulator};
-use livetally::ui::app::App;
+use livetally::ui::local::Local;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -54,7 +54,7 @@ fn case(label: &str, creators: usize, target_ms: f64) {
     let now_ms = engine.now.unwrap_or(0);
     let seen = engine.creators.len();
     let users = engine.users.len();
-    let mut app = App::new(
+    let mut app = Local::new(
         engine,
         Sources::new(vec!["bench".into()]),
         Scope::Window(900),

@@ -7,9 +7,10 @@ use livetally::feed::Sources;
 use livetally::model::{Event, Kind};
 use livetally::ui::app::{Action, App, Focus, SortKey};
 use livetally::ui::keys::action_for;
+use livetally::ui::local::Local;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn app() -> App {
+fn app() -> Local {
     let mut engine = Engine::new(Config::default());
     for it in decode_str(include_str!("fixtures/rules.csv"), DecodeOptions::default()) {
         match it.what {
@@ -18,7 +19,7 @@ fn app() -> App {
             Decoded::Rejected(r) => engine.reject("rules.csv", it.line, r),
         }
     }
-    let mut app = App::new(engine, Sources::new(vec!["rules.csv".into()]), Scope::All);
+    let mut app = Local::new(engine, Sources::new(vec!["rules.csv".into()]), Scope::All);
     let now = app.engine.now.unwrap();
     app.refresh(0.0, now);
     app
@@ -231,7 +232,7 @@ fn a_page_of_creators_is_the_same_slice_a_full_sort_gives() {
         ev.diamonds = i64::from(i % 13);
         engine.ingest(ev);
     }
-    let mut a = App::new(engine, Sources::new(vec!["x".into()]), Scope::All);
+    let mut a = Local::new(engine, Sources::new(vec!["x".into()]), Scope::All);
     let now = a.engine.now.unwrap();
     a.refresh(0.0, now);
     for _ in 0..137 {

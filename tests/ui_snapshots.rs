@@ -7,13 +7,14 @@ use livetally::engine::{Config, Engine, Scope};
 use livetally::feed::Sources;
 use livetally::source::SourceState;
 use livetally::ui::app::{Action, App};
+use livetally::ui::local::Local;
 use livetally::ui::render::render;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const RULES: &str = include_str!("fixtures/rules.csv");
 
-pub fn app_from(text: &str, scope: Scope) -> App {
+pub fn app_from(text: &str, scope: Scope) -> Local {
     let mut engine = Engine::new(Config::default());
     for it in decode_str(text, DecodeOptions::default()) {
         match it.what {
@@ -24,7 +25,7 @@ pub fn app_from(text: &str, scope: Scope) -> App {
     }
     let mut sources = Sources::new(vec!["rules.csv".into()]);
     sources.list[0].state = SourceState::Ended;
-    let mut app = App::new(engine, sources, scope);
+    let mut app = Local::new(engine, sources, scope);
     app.utc = true;
     app.mono = true;
     let now = app.engine.now.unwrap_or(0);

@@ -1,10 +1,9 @@
 //! Dashboard state and the actions keys map to. Everything the screen
 //! shows is read from here; nothing here draws.
 
-use crate::engine::snapshot::{CreatorRow, Snapshot};
-use crate::engine::{Engine, Notable, Reject, Scope, sec};
-use crate::feed::Sources;
-use crate::model::TsMs;
+pub use super::view::{Query, View};
+use crate::engine::Scope;
+use crate::engine::snapshot::CreatorRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -78,26 +77,18 @@ pub enum Action {
     Export,
 }
 
-/// What the panels draw: a snapshot plus the series and live figures
-/// computed next to it. Frozen as a whole while paused.
-#[derive(Debug, Clone)]
-pub struct View {
-    pub snap: Snapshot,
-    /// Diamonds per bucket over the window, oldest first, and the bucket length.
-    pub diamonds: Vec<u64>,
-    pub orders: Vec<u64>,
-    pub bucket_secs: i64,
-    pub ticker: Vec<Notable>,
-    pub rejects: Vec<Reject>,
-    pub events_per_sec: f64,
-    pub lag_ms: Option<i64>,
-    pub sources: Sources,
-}
-
+/// The dashboard's state on the UI thread: the view it shows and what the
+/// keys changed. The engine lives elsewhere (its own thread in the live
+/// dashboard, `Local` in tests and benches) and answers `query()` with views.
 pub struct App {
-    pub engine: Engine,
-    pub sources: Sources,
     pub view: Option<View>,
+    /// The window or the detail changed: the next view answering `query()`
+    /// is shown even while paused (a different view of the frozen moment).
+    pub awaiting: bool,
+    /// Events the engine had accepted at the latest news from it, and when
+    /// the view froze.
+    pub accepted: u64,
+    paused_at: u64,
     pub scope: Scope,
     pub paused: bool,
     /// Events ingested since the view froze.
@@ -123,12 +114,14 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(engine: Engine, sources: Sources, scope: Scope) -> App {
-        let attribution_label = crate::format::duration_ms(engine.cfg.attribution_window_ms);
+    /// `attribution_window_ms`: the engine's W, for the labels.
+    pub fn new(scope: Scope, attribution_window_ms: i64) -> App {
+        let attribution_label = crate::format::duration_ms(attribution_window_ms);
         App {
-            engine,
-            sources,
             view: None,
+            awaiting: true,
+            accepted: 0,
+            paused_at: 0,
             scope,
             paused: false,
             since_pause: 0,
@@ -152,93 +145,38 @@ impl App {
         }
     }
 
-    /// Recompute the view from the engine (unless paused).
-    pub fn refresh(&mut self, events_per_sec: f64, wall_now_ms: TsMs) {
-        if self.paused && self.view.is_some() {
+    pub fn query(&self) -> Query {
+        Query {
+            scope: self.scope,
+            detail: self.detail.clone(),
+        }
+    }
+
+    /// A view from the engine: shown unless paused (or it answers an older
+    /// query); a view the user asked for by changing the window or the
+    /// detail is shown even while paused.
+    pub fn accept(&mut self, view: View) {
+        self.accepted = self.accepted.max(view.accepted);
+        if !view.answers(&self.query()) || (self.paused && !self.awaiting && self.view.is_some()) {
             return;
         }
-        let snap = self.engine.snapshot(self.scope, self.detail.as_deref());
-        let (bucket_secs, diamonds, orders) = self.series();
-        self.view = Some(View {
-            snap,
-            diamonds,
-            orders,
-            bucket_secs,
-            ticker: self.ticker(),
-            rejects: self.engine.rejects.iter().rev().cloned().collect(),
-            events_per_sec,
-            lag_ms: self.engine.now.map(|n| wall_now_ms - n),
-            sources: self.sources.clone(),
-        });
+        self.awaiting = false;
+        self.view = Some(view);
         self.keep_selection_valid();
     }
 
-    /// Update the wall-clock figures (events/s, lag) without a new snapshot.
-    pub fn touch(&mut self, events_per_sec: f64, wall_now_ms: TsMs) {
+    /// Live figures between views: events/s, lag behind the wall clock, and
+    /// how many events arrived since the view froze.
+    pub fn live(&mut self, events_per_sec: f64, accepted: u64, lag_ms: Option<i64>) {
+        self.accepted = self.accepted.max(accepted);
         if self.paused {
+            self.since_pause = self.accepted - self.paused_at;
             return;
         }
-        let lag = self.engine.now.map(|n| wall_now_ms - n);
         if let Some(v) = &mut self.view {
             v.events_per_sec = events_per_sec;
-            v.lag_ms = lag;
+            v.lag_ms = lag_ms;
         }
-    }
-
-    fn ticker(&self) -> Vec<Notable> {
-        self.engine
-            .ticker
-            .iter()
-            .filter(|n| self.detail.as_ref().is_none_or(|d| &n.creator == d))
-            .cloned()
-            .collect()
-    }
-
-    /// 60 buckets across the window (the last hour for `all`).
-    fn series(&self) -> (i64, Vec<u64>, Vec<u64>) {
-        let secs = match self.scope {
-            Scope::Window(s) => s,
-            Scope::All => crate::engine::HORIZON_SECS,
-        };
-        let n = 60usize;
-        let step = (secs / n as i64).max(1);
-        let mut d = vec![0u64; n];
-        let mut o = vec![0u64; n];
-        let Some(now) = self.engine.now else {
-            return (step, d, o);
-        };
-        let end = sec(now);
-        let start = end - step * n as i64 + 1;
-        match &self.detail {
-            None => {
-                for (s, b) in self.engine.recent.iter_since(start) {
-                    let i = ((s - start) / step) as usize;
-                    if i < n {
-                        d[i] += b.diamonds.max(0) as u64;
-                        o[i] += b.paid.max(0) as u64;
-                    }
-                }
-            }
-            Some(c) => {
-                if let Some(id) = self.engine.creators.id(c) {
-                    for (s, b) in self.engine.creators.get(id).recent.iter_since(start) {
-                        let i = ((s - start) / step) as usize;
-                        if i < n {
-                            d[i] += b.diamonds.max(0) as u64;
-                        }
-                    }
-                }
-                // orders are attributed at read time (inferred attribution
-                // can change as gifts arrive), so they come from a scan
-                for p in self.engine.paid_times(Some(c), start * 1000) {
-                    let i = ((sec(p) - start) / step) as usize;
-                    if i < n {
-                        o[i] += 1;
-                    }
-                }
-            }
-        }
-        (step, d, o)
     }
 
     /// Creator rows as shown: filtered, sorted, stable between refreshes.
@@ -389,6 +327,7 @@ impl App {
             Action::Pause => {
                 self.paused = !self.paused;
                 self.since_pause = 0;
+                self.paused_at = self.accepted;
             }
             Action::NextWindow | Action::PrevWindow => {
                 let i = Scope::CYCLE
@@ -402,7 +341,7 @@ impl App {
                     (i + n - 1) % n
                 };
                 self.scope = Scope::CYCLE[j];
-                self.force_refresh();
+                self.awaiting = true;
             }
             Action::FocusNext | Action::FocusPrev => {
                 let i = Focus::ORDER
@@ -454,7 +393,7 @@ impl App {
                     self.keep_selection_valid();
                 } else if self.detail.is_some() {
                     self.detail = None;
-                    self.force_refresh();
+                    self.awaiting = true;
                 } else if !self.filter.is_empty() {
                     self.filter.clear();
                     self.keep_selection_valid();
@@ -468,7 +407,7 @@ impl App {
                     && let Some(sel) = self.selected.clone()
                 {
                     self.detail = Some(sel);
-                    self.force_refresh();
+                    self.awaiting = true;
                 }
             }
             Action::Export => {
@@ -479,19 +418,5 @@ impl App {
             }
         }
         true
-    }
-
-    /// Scope or detail changed: recompute now even while paused, since the
-    /// user asked for a different view of the same frozen moment.
-    fn force_refresh(&mut self) {
-        let (eps, lag) = self
-            .view
-            .as_ref()
-            .map_or((0.0, None), |v| (v.events_per_sec, v.lag_ms));
-        let was = self.paused;
-        self.paused = false;
-        let now = self.engine.now.unwrap_or(0) + lag.unwrap_or(0);
-        self.refresh(eps, now);
-        self.paused = was;
     }
 }

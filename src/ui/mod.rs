@@ -4,9 +4,12 @@
 pub mod app;
 pub mod export;
 pub mod keys;
+pub mod local;
 pub mod render;
 pub mod terminal;
 pub mod theme;
+pub mod view;
+pub mod worker;
 
 use crate::cli::DashArgs;
 use crate::cmd::{Exit, options};
@@ -15,13 +18,10 @@ use crate::feed::Sources;
 use crate::model::TsMs;
 use crate::source::{self, Input};
 use app::App;
-use crossbeam_channel::{Receiver, never, select, unbounded};
+use crossbeam_channel::{Receiver, select, unbounded};
 use ratatui::crossterm::event::{self, Event as TermEvent};
 use std::io::Write;
 use std::time::{Duration, Instant};
-
-/// How long one pass may spend ingesting before it lets keys and drawing in.
-const INGEST_BUDGET: Duration = Duration::from_millis(20);
 
 pub fn clock(app: &App, ts: TsMs) -> String {
     if app.utc {
@@ -53,24 +53,34 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
     let sopts = options::source_options(&args.feed, args.demo_rate)?;
     terminal::check_tty().map_err(Exit::usage)?;
 
-    let demo = inputs.contains(&Input::Demo);
-    let mut app = App::new(
-        Engine::new(cfg),
-        Sources::new(inputs.iter().map(|i| i.name()).collect()),
-        scope,
-    );
-    app.demo = demo;
+    let mut app = App::new(scope, cfg.attribution_window_ms);
+    app.demo = inputs.contains(&Input::Demo);
     app.mono = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let sources = Sources::new(inputs.iter().map(|i| i.name()).collect());
+    let fps = args.fps.clamp(1, 120);
 
     let ui_rx = spawn_ui_events()?;
     let feed_rx = source::spawn(&inputs, &sopts);
+    let worker = worker::spawn(
+        Engine::new(cfg),
+        sources,
+        feed_rx,
+        Duration::from_secs(1) / fps,
+    )
+    .map_err(|e| Exit::runtime(format!("cannot start the engine thread: {e}")))?;
     let mut term = terminal::enter(args.mouse).map_err(Exit::usage)?;
-    let outcome = main_loop(&mut term, &mut app, feed_rx, ui_rx, args.fps.clamp(1, 120));
+    let outcome = main_loop(&mut term, &mut app, &worker, ui_rx, fps);
     terminal::restore();
+    // dropping the request channel stops the engine thread after its
+    // current batch; it hands the engine back for the summary
+    drop(worker.tx);
+    let engine = worker.handle.join();
     let sink_failure = crate::cmd::options::finish_sinks(&sopts);
-    if !args.quiet {
+    if !args.quiet
+        && let Ok((engine, _)) = &engine
+    {
         // stdout may be a terminal that is gone: never panic on printing
-        let _ = writeln!(std::io::stdout(), "{}", summary(&app));
+        let _ = writeln!(std::io::stdout(), "{}", summary(engine));
     }
     match (outcome, sink_failure) {
         (Ok(Some(sig)), _) => std::process::exit(128 + sig),
@@ -150,50 +160,65 @@ fn read_keys(tty: &std::fs::File, tx: &crossbeam_channel::Sender<UiEvent>) {
     }
 }
 
-/// Returns the signal that ended it, if one did.
+/// Returns the signal that ended it, if one did. The engine is on its own
+/// thread (`worker`): this loop only answers keys and draws the latest view.
 fn main_loop(
     term: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    mut feed_rx: Receiver<source::Feed>,
+    worker: &worker::Worker,
     ui_rx: Receiver<UiEvent>,
     fps: u32,
 ) -> Result<Option<i32>, String> {
+    let gone = || "the engine thread stopped".to_string();
     let frame = Duration::from_secs(1) / fps;
-    let mut last_draw = Instant::now() - Duration::from_secs(10);
-    let mut last_refresh = Instant::now() - Duration::from_secs(10);
-    let mut refresh_cost = Duration::ZERO;
-    let mut seen_generation = u64::MAX;
-    let mut eps = (Instant::now(), app.engine.counters.accepted, 0.0_f64);
-    let mut force = true;
+    // the first view usually comes within a few ms: wait that long before
+    // drawing "waiting for the first events"
+    let mut last_draw = Instant::now() - frame + Duration::from_millis(50);
+    let mut dirty = true;
+    let mut force = false;
+    let mut asked = false;
     loop {
-        let changed = app.engine.generation != seen_generation;
-        let next = if changed {
-            last_draw + frame
+        // One request outstanding; the engine answers it when it has news.
+        // A paused view needs none unless the user changed what it shows.
+        if !asked && (!app.paused || app.awaiting) {
+            let want = worker::ToEngine::Want {
+                query: app.query(),
+                prompt: app.awaiting,
+            };
+            worker.tx.send(want).map_err(|_| gone())?;
+            asked = true;
+        }
+        let next = last_draw + frame;
+        let timeout = if force {
+            Duration::ZERO
+        } else if dirty {
+            next.saturating_duration_since(Instant::now())
         } else {
-            last_draw + Duration::from_secs(1)
+            Duration::from_secs(1)
         };
-        let timeout = next.saturating_duration_since(Instant::now());
         select! {
-            recv(feed_rx) -> msg => match msg {
-                Ok(m) => {
-                    let started = Instant::now();
-                    let mut n = app.sources.apply(&mut app.engine, m);
-                    while started.elapsed() < INGEST_BUDGET {
-                        match feed_rx.try_recv() {
-                            Ok(m) => n += app.sources.apply(&mut app.engine, m),
-                            Err(_) => break,
-                        }
-                    }
-                    if app.paused {
-                        app.since_pause += n;
-                    }
+            recv(worker.rx) -> msg => match msg {
+                Ok(worker::FromEngine::View(v)) => {
+                    let first = app.view.is_none();
+                    app.accept(*v);
+                    asked = false;
+                    dirty = true;
+                    force |= first && app.view.is_some();
                 }
-                Err(_) => feed_rx = never(),
+                Ok(worker::FromEngine::Live { events_per_sec, accepted, lag_ms }) => {
+                    app.live(events_per_sec, accepted, lag_ms);
+                    dirty = true;
+                }
+                Err(_) => return Err(gone()),
             },
             recv(ui_rx) -> ev => match ev {
                 Ok(UiEvent::Term(TermEvent::Key(k))) => {
                     if let Some(a) = keys::action_for(app, k) {
+                        let before = app.query();
                         force |= app.act(a);
+                        if app.query() != before {
+                            asked = false;
+                        }
                     }
                 }
                 Ok(UiEvent::Term(TermEvent::Resize(_, _))) => force = true,
@@ -211,33 +236,9 @@ fn main_loop(
         if app.quit {
             return Ok(None);
         }
-        let now = Instant::now();
-        if now.duration_since(eps.0) >= Duration::from_secs(1) {
-            let dt = now.duration_since(eps.0).as_secs_f64();
-            let acc = app.engine.counters.accepted;
-            eps = (now, acc, (acc - eps.1) as f64 / dt);
-        }
-        let due = now >= next;
-        if !(force || due) {
+        // A key draws at once; news from the engine at most `fps` a second.
+        if !(force || (dirty && Instant::now() >= last_draw + frame)) {
             continue;
-        }
-        // A snapshot walks every user and order: on huge feeds keep it to
-        // about 5% of this thread's time instead of recomputing every frame.
-        let changed = app.engine.generation != seen_generation;
-        let refresh_due = now.duration_since(last_refresh) >= (refresh_cost * 20).max(frame);
-        // A key only needs a redraw: actions that change what is computed
-        // (window, detail) refresh the view themselves. Windows end at the
-        // newest event, so with no new events nothing needs recomputing:
-        // an idle dashboard only updates its clock figures.
-        let wall_ms = chrono::Utc::now().timestamp_millis();
-        if (changed && refresh_due) || app.view.is_none() {
-            let t0 = Instant::now();
-            seen_generation = app.engine.generation;
-            app.refresh(eps.2, wall_ms);
-            refresh_cost = t0.elapsed();
-            last_refresh = Instant::now();
-        } else {
-            app.touch(eps.2, wall_ms);
         }
         if term.draw(|f| render::render(f, app)).is_err() {
             // The terminal is gone (hung up, closed): nothing to draw on
@@ -246,12 +247,13 @@ fn main_loop(
         }
         last_draw = Instant::now();
         force = false;
+        dirty = false;
     }
 }
 
-fn summary(app: &App) -> String {
+fn summary(engine: &Engine) -> String {
     use crate::format::*;
-    let s = app.engine.snapshot(Scope::All, None);
+    let s = engine.snapshot(Scope::All, None);
     let c = &s.counters;
     format!(
         "livetally: {} events ({} rejected, {} duplicates, {} skipped) · gifts {} (◆{}) from {} gifters · paid orders {} · GMV {} · conversion {}/{} {}",

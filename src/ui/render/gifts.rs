@@ -1,4 +1,4 @@
-use super::super::app::{App, View};
+use super::super::app::View;
 use super::super::theme::Theme;
 use super::{label, name_value_line, panel, plain};
 use crate::format::{per_min, thousands, usd};
@@ -7,9 +7,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect, roomy: bool) {
+pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
     let s = &v.snap;
-    let block = panel(&format!("Gifts · {}", app.scope.label()), false, t);
+    let block = panel(&format!("Gifts · {}", v.snap.scope.label()), false, t);
     let inner = block.inner(area);
     f.render_widget(block, area);
     // diamonds over the minutes the scope covers (of the creator, in the

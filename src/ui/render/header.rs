@@ -14,10 +14,15 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         spans.push(Span::raw(" "));
     }
     spans.push(Span::raw("window "));
-    spans.push(Span::styled(format!("[{}]", app.scope.label()), t.key()));
-    if let Some(d) = &app.detail {
+    // what the panels show: the view's own window and creator, until the
+    // view the last key asked for arrives from the engine
+    spans.push(Span::styled(format!("[{}]", v.snap.scope.label()), t.key()));
+    if let Some(d) = &v.snap.creator {
         spans.push(Span::raw(" · creator "));
         spans.push(Span::styled(crate::text::truncate(d, 20), t.key()));
+    }
+    if !v.answers(&app.query()) {
+        spans.push(Span::styled(" · computing…", t.warn()));
     }
     if app.paused {
         spans.push(Span::raw(" "));

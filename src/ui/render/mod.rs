@@ -68,7 +68,7 @@ fn full(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         Constraint::Percentage(40),
     ])
     .areas(top);
-    gifts::render(f, app, v, t, g, true);
+    gifts::render(f, v, t, g, true);
     orders::render(f, v, t, o, true);
     conversion::render(f, app, v, t, c, true);
     let [left, right] =
@@ -92,7 +92,7 @@ fn compact(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
     header::render(f, app, v, t, head);
     let [g, o] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-    gifts::render(f, app, v, t, g, false);
+    gifts::render(f, v, t, g, false);
     orders::render(f, v, t, o, false);
     conversion::render(f, app, v, t, conv, false);
     if app.focus == Focus::Creators {

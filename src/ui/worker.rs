@@ -1,0 +1,147 @@
+//! The engine's thread in the live dashboard: it ingests feed batches and
+//! answers the UI's queries with views, so the UI thread only handles keys
+//! and draws. A key never waits for a snapshot or a burst of ingest (bottom
+//! keeps its collection off the drawing thread the same way).
+
+use super::view::{Query, View};
+use crate::engine::Engine;
+use crate::feed::Sources;
+use crate::source::Feed;
+use crossbeam_channel::{Receiver, Sender, never, select, unbounded};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// From the UI thread. Dropping the sender stops the engine thread.
+/// How long one pass may spend ingesting before it looks at requests.
+const INGEST_BUDGET: Duration = Duration::from_millis(20);
+
+pub enum ToEngine {
+    /// Compute a view for `query` when the engine has news (at once when
+    /// `prompt`: the user changed the window or the detail). One request
+    /// is outstanding at a time; a new one replaces it.
+    Want { query: Query, prompt: bool },
+}
+
+/// To the UI thread.
+pub enum FromEngine {
+    View(Box<View>),
+    /// Once a second: the figures that move without a new view.
+    Live {
+        events_per_sec: f64,
+        accepted: u64,
+        lag_ms: Option<i64>,
+    },
+}
+
+pub struct Worker {
+    pub tx: Sender<ToEngine>,
+    pub rx: Receiver<FromEngine>,
+    /// Gives the engine back when the thread ends (for the exit summary).
+    pub handle: JoinHandle<(Engine, Sources)>,
+}
+
+pub fn spawn(
+    engine: Engine,
+    sources: Sources,
+    feed_rx: Receiver<Feed>,
+    frame: Duration,
+) -> std::io::Result<Worker> {
+    let (tx, ctl_rx) = unbounded();
+    let (out_tx, rx) = unbounded();
+    let handle = std::thread::Builder::new()
+        .name("engine".into())
+        .spawn(move || run(engine, sources, feed_rx, ctl_rx, out_tx, frame))?;
+    Ok(Worker { tx, rx, handle })
+}
+
+fn wall_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn run(
+    mut engine: Engine,
+    mut sources: Sources,
+    mut feed_rx: Receiver<Feed>,
+    ctl_rx: Receiver<ToEngine>,
+    out: Sender<FromEngine>,
+    frame: Duration,
+) -> (Engine, Sources) {
+    let mut want: Option<(Query, bool)> = None;
+    // (engine generation, query) of the last view sent
+    let mut answered: Option<(u64, Query)> = None;
+    let mut last_view = Instant::now() - Duration::from_secs(10);
+    let mut view_cost = Duration::ZERO;
+    let mut eps = (Instant::now(), engine.counters.accepted, 0.0_f64);
+    loop {
+        let now = Instant::now();
+        let next_live = eps.0 + Duration::from_secs(1);
+        // Windows end at the newest event: with no news the last view
+        // still holds, so an idle dashboard computes nothing.
+        let news = |q: &Query, engine: &Engine| {
+            answered
+                .as_ref()
+                .is_none_or(|(g, a)| *g != engine.generation || a != q)
+        };
+        // A snapshot walks every user and order: on huge feeds keep it to
+        // about 5% of this thread's time instead of one per frame.
+        let pace = (view_cost * 20).max(frame);
+        let next_view = match &want {
+            Some((_, true)) => now,
+            Some((q, false)) if news(q, &engine) => last_view + pace,
+            _ => next_live,
+        };
+        let timeout = next_view.min(next_live).saturating_duration_since(now);
+        select! {
+            recv(feed_rx) -> msg => match msg {
+                Ok(m) => {
+                    let started = Instant::now();
+                    sources.apply(&mut engine, m);
+                    while started.elapsed() < INGEST_BUDGET {
+                        match feed_rx.try_recv() {
+                            Ok(m) => {
+                                sources.apply(&mut engine, m);
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                }
+                Err(_) => feed_rx = never(),
+            },
+            recv(ctl_rx) -> msg => match msg {
+                Ok(ToEngine::Want { query, prompt }) => {
+                    // a prompt request for the same query stays prompt
+                    let prompt = prompt || matches!(&want, Some((q, true)) if *q == query);
+                    want = Some((query, prompt));
+                }
+                Err(_) => return (engine, sources),
+            },
+            default(timeout) => {}
+        }
+        let now = Instant::now();
+        if now >= next_live {
+            let dt = now.duration_since(eps.0).as_secs_f64();
+            let acc = engine.counters.accepted;
+            eps = (now, acc, (acc - eps.1) as f64 / dt);
+            let live = FromEngine::Live {
+                events_per_sec: eps.2,
+                accepted: acc,
+                lag_ms: engine.now.map(|n| wall_ms() - n),
+            };
+            if out.send(live).is_err() {
+                return (engine, sources);
+            }
+        }
+        let Some((q, prompt)) = &want else { continue };
+        if *prompt || (news(q, &engine) && now >= last_view + pace) {
+            let t0 = Instant::now();
+            let v = View::compute(&engine, &sources, q, eps.2, wall_ms());
+            view_cost = t0.elapsed();
+            last_view = Instant::now();
+            answered = Some((engine.generation, q.clone()));
+            want = None;
+            if out.send(FromEngine::View(Box::new(v))).is_err() {
+                return (engine, sources);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The dashboard's engine thread and what the UI does with its views: a
+//! query is answered with a view of that query, news makes a new view,
+//! no news makes none, a view for an older query is never shown, a paused
+//! view stays frozen unless the user changed the window.
+
+use crossbeam_channel::{Receiver, bounded};
+use livetally::decode::{DecodeOptions, decode_str};
+use livetally::engine::{Config, Engine, Scope};
+use livetally::feed::Sources;
+use livetally::source::Feed;
+use livetally::ui::app::{Action, App, Query, View};
+use livetally::ui::worker::{self, FromEngine, ToEngine};
+use std::time::{Duration, Instant};
+
+const RULES: &str = include_str!("fixtures/rules.csv");
+
+fn batch(text: &str) -> Feed {
+    let items = decode_str(text, DecodeOptions::default());
+    Feed::Batch {
+        source: 0,
+        lines: items.len() as u64,
+        items,
+        invalid_utf8: 0,
+    }
+}
+
+/// The next view, skipping the once-a-second live figures.
+fn next_view(rx: &Receiver<FromEngine>, within: Duration) -> Option<View> {
+    let end = Instant::now() + within;
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(FromEngine::View(v)) => return Some(*v),
+            Ok(FromEngine::Live { .. }) => continue,
+            Err(_) => return None,
+        }
+    }
+}
+
+fn query(scope: Scope, detail: Option<&str>) -> Query {
+    Query {
+        scope,
+        detail: detail.map(str::to_string),
+    }
+}
+
+#[test]
+fn the_engine_thread_answers_queries_with_news_only() {
+    let (feed_tx, feed_rx) = bounded(4);
+    let w = worker::spawn(
+        Engine::new(Config::default()),
+        Sources::new(vec!["rules.csv".into()]),
+        feed_rx,
+        Duration::from_millis(10),
+    )
+    .unwrap();
+    let all = query(Scope::All, None);
+    w.tx.send(ToEngine::Want {
+        query: all.clone(),
+        prompt: true,
+    })
+    .unwrap();
+    let v = next_view(&w.rx, Duration::from_secs(5)).expect("a prompt answer");
+    assert!(v.answers(&all));
+    assert_eq!(v.snap.diamonds, 0);
+
+    // the fixture arrives: the next request is answered with it
+    feed_tx.send(batch(RULES)).unwrap();
+    w.tx.send(ToEngine::Want {
+        query: all.clone(),
+        prompt: false,
+    })
+    .unwrap();
+    let v = next_view(&w.rx, Duration::from_secs(5)).expect("a view with the news");
+    assert_eq!(v.snap.diamonds, 30305);
+    assert_eq!(v.snap.orders.paid, 5);
+    assert_eq!(v.accepted, 25); // 5 gifts, 13 order rows, 3 joins, 4 others
+
+    // no news: an idle dashboard computes nothing
+    w.tx.send(ToEngine::Want {
+        query: all.clone(),
+        prompt: false,
+    })
+    .unwrap();
+    assert!(next_view(&w.rx, Duration::from_millis(1500)).is_none());
+
+    // a different question is news: bob's detail
+    let bob = query(Scope::All, Some("bob"));
+    w.tx.send(ToEngine::Want {
+        query: bob.clone(),
+        prompt: false,
+    })
+    .unwrap();
+    let v = next_view(&w.rx, Duration::from_secs(5)).expect("bob's view");
+    assert!(v.answers(&bob));
+    assert_eq!(v.snap.diamonds, 300);
+
+    // dropping the requests stops the thread, which hands the engine back
+    drop(w.tx);
+    let (engine, _) = w.handle.join().unwrap();
+    assert_eq!(engine.counters.accepted, 25);
+}
+
+fn view_of(scope: Scope, diamonds: i64) -> View {
+    let mut engine = Engine::new(Config::default());
+    for it in decode_str(RULES, DecodeOptions::default()) {
+        if let livetally::decode::Decoded::Event(ev) = it.what {
+            engine.ingest(ev);
+        }
+    }
+    let q = query(scope, None);
+    let mut v = View::compute(&engine, &Sources::new(vec!["x".into()]), &q, 0.0, 0);
+    v.snap.diamonds = diamonds;
+    v
+}
+
+#[test]
+fn the_ui_shows_only_views_of_its_own_query() {
+    let mut app = App::new(Scope::All, 1_800_000);
+    assert!(app.awaiting);
+    app.accept(view_of(Scope::All, 1));
+    assert!(!app.awaiting);
+    assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 1);
+
+    // w: the view on screen stays until a 1m view arrives
+    app.act(Action::NextWindow);
+    assert!(app.awaiting);
+    app.accept(view_of(Scope::All, 2)); // computed before the key
+    assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 1);
+    app.accept(view_of(Scope::Window(60), 3));
+    assert_eq!(app.view.as_ref().unwrap().snap.scope, Scope::Window(60));
+    assert!(!app.awaiting);
+
+    // paused: frozen, except for the view the user asks for by changing
+    // the window
+    app.act(Action::Pause);
+    app.accept(view_of(Scope::Window(60), 4));
+    assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 3);
+    app.live(10.0, 40, None);
+    assert_eq!(app.since_pause, 15); // 40 accepted, 25 when paused
+    app.act(Action::NextWindow);
+    app.accept(view_of(Scope::Window(300), 5));
+    assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 5);
+    app.accept(view_of(Scope::Window(300), 6));
+    assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 5);
+    app.act(Action::Pause);
+    app.accept(view_of(Scope::Window(300), 7));
+    assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 7);
+}
