@@ -17,6 +17,8 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     }
     let mut cfg = options::engine_config(&args.feed)?;
     cfg.index_recent_orders = scope != Scope::All;
+    // one snapshot at the end: a scan costs less than keeping the index
+    cfg.window_index = false;
     let inputs = options::inputs(&args.feed, None)?;
     let sopts = options::source_options(&args.feed, 0.0)?;
     let mut engine = Engine::new(cfg);

@@ -234,7 +234,13 @@ impl Engine {
 
     /// Record user `u`'s gift and link the orders it precedes by at most W
     /// (only a gift no later than one of the user's orders can have any).
-    pub(super) fn link_gift(&mut self, u: u32, mark: GiftMark) {
+    /// Returns the gift's room and the orders whose links it changed, with
+    /// what their links counted before.
+    pub(super) fn link_gift(
+        &mut self,
+        u: u32,
+        mark: GiftMark,
+    ) -> (u32, Vec<(u32, super::windowed::LinkVals)>) {
         let w = self.cfg.attribution_window_ms;
         let user = self.users.get_mut(u);
         if user.gifts.len() == user.gifts.capacity() {
@@ -256,8 +262,9 @@ impl Engine {
         g.first = g.first.min(mark.ts);
         g.last = g.last.max(mark.ts);
         let start = user.orders.partition_point(|&(at, _)| at < mark.ts);
+        let mut touched = Vec::new();
         if start == user.orders.len() {
-            return; // the usual, in-order case: no order at or after it
+            return (gi, touched); // the usual, in-order case: no order at or after it
         }
         let reaches = |t: TsMs| mark.ts <= t && t.saturating_sub(w) <= mark.ts;
         let orders = std::mem::take(&mut user.orders);
@@ -271,6 +278,7 @@ impl Engine {
             if !attr && !named {
                 continue;
             }
+            touched.push((oid, super::windowed::link_vals(Some(l))));
             user.count(l, -1);
             if attr {
                 l.attr = Some(mark);
@@ -282,6 +290,7 @@ impl Engine {
             user.count(l, 1);
         }
         user.orders = orders;
+        (gi, touched)
     }
 
     /// Drop gift times and order links no row inside the horizon can reach.

@@ -8,6 +8,8 @@ pub mod orders;
 pub mod series;
 pub mod snapshot;
 pub mod stats;
+pub mod window;
+mod windowed;
 
 use crate::model::{Currency, Event, Kind, OrderStatus, TsMs};
 use intern::{Ids, Interner};
@@ -48,6 +50,9 @@ pub struct Config {
     /// dashboard, a windowed report); an all-time report reads every order
     /// anyway and saves the memory.
     pub index_recent_orders: bool,
+    /// Keep the windows' figures incrementally (`window`): the dashboard
+    /// reads them every frame; a report reads one snapshot and scans.
+    pub window_index: bool,
 }
 
 impl Default for Config {
@@ -58,6 +63,7 @@ impl Default for Config {
             usd_per_coin: 0.0133,
             creator_usd_per_coin: 0.0025,
             index_recent_orders: true,
+            window_index: true,
         }
     }
 }
@@ -69,6 +75,10 @@ pub struct Gmv {
     pub gross: i64,
     /// Sum of squared net order amounts (in units), for revenue bands.
     pub net_sq: f64,
+    /// Orders with an amount in `net` and in `gross`: a currency is shown
+    /// when one counts, even if the amounts sum to 0.
+    pub n_net: i64,
+    pub n_gross: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -115,6 +125,8 @@ impl Bucket for Bkt {
             e.net += g.net;
             e.gross += g.gross;
             e.net_sq += g.net_sq;
+            e.n_net += g.n_net;
+            e.n_gross += g.n_gross;
         }
     }
 }
@@ -141,12 +153,16 @@ pub struct Keyed {
 
 impl Keyed {
     /// Pruned when touched: a creator's ring never holds more than the horizon.
-    fn add(&mut self, ts: TsMs, g: &GiftBkt, ring: bool, min_sec: i64) {
+    /// Returns whether a new second was added to the ring.
+    fn add(&mut self, ts: TsMs, g: &GiftBkt, ring: bool, min_sec: i64) -> bool {
         self.all.add(g);
-        if ring {
-            self.recent.prune(min_sec);
-            self.recent.at(sec(ts)).add(g);
+        if !ring {
+            return false;
         }
+        self.recent.prune(min_sec);
+        let (b, added) = self.recent.at_new(sec(ts));
+        b.add(g);
+        added
     }
 }
 
@@ -213,12 +229,12 @@ pub struct Engine {
     pub rejects: VecDeque<Reject>,
     /// Bumped on every change, so views can tell whether to redraw.
     pub generation: u64,
+    pub(crate) windex: Option<window::WindowIndex>,
 }
 
 impl Engine {
     pub fn new(cfg: Config) -> Engine {
         Engine {
-            cfg,
             now: None,
             first: None,
             seq: 0,
@@ -237,6 +253,10 @@ impl Engine {
             ticker: VecDeque::new(),
             rejects: VecDeque::new(),
             generation: 0,
+            windex: cfg
+                .window_index
+                .then(|| window::WindowIndex::new(cfg.attribution_window_ms)),
+            cfg,
         }
     }
 
@@ -293,7 +313,11 @@ impl Engine {
             self.counters.streaks_timed_out += 1;
         }
         let advanced = self.now.is_none_or(|n| sec(ev.ts) > sec(n));
+        let moved = self.now.is_none_or(|n| ev.ts > n);
         self.now = Some(self.now.map_or(ev.ts, |n| n.max(ev.ts)));
+        if moved {
+            self.windex_advance();
+        }
         self.first = Some(self.first.map_or(ev.ts, |f| f.min(ev.ts)));
         if advanced {
             self.recent.prune(self.min_sec());
@@ -343,6 +367,10 @@ impl Engine {
         if ring {
             self.recent.at(sec(ev.ts)).add(&b);
         }
+        if let Some(u) = user {
+            // after the gift is recorded: its latest event and gift
+            self.windex_seen(u);
+        }
     }
 
     fn gift(
@@ -367,11 +395,23 @@ impl Engine {
             None => self.creators.entry(creator_name).0,
         };
         let c = self.creators.get_mut(creator);
-        c.add(ev.ts, &g, ring, min);
+        let new_c = c.add(ev.ts, &g, ring, min);
         let item_name = ev.item.as_deref().unwrap_or("(unnamed gift)");
-        self.gift_items.entry(item_name).1.add(ev.ts, &g, ring, min);
+        let (item, it) = self.gift_items.entry(item_name);
+        let new_i = it.add(ev.ts, &g, ring, min);
+        if ring && let Some(x) = self.windex.as_mut() {
+            x.add_gift(sec(ev.ts), (creator, new_c), (item, new_i), &g);
+        }
         if let Some(u) = user {
-            self.link_gift(u, GiftMark { ts: ev.ts, creator });
+            let (room, touched) = self.link_gift(u, GiftMark { ts: ev.ts, creator });
+            if self.windex.is_some() {
+                self.windex_gift(u, ev.ts, room);
+                for (oid, old) in touched {
+                    self.windex_order(oid);
+                    let new = windowed::link_vals(self.orders.get(oid).link.as_ref());
+                    self.windex_link_change(u, old, new);
+                }
+            }
         }
         if ev.diamonds >= self.cfg.big_gift {
             self.notable(Notable {
@@ -398,6 +438,8 @@ impl Engine {
             self.order_rows.push_back((ev.ts, oid));
         }
         let before = self.orders.get(oid).contribution();
+        let link_before = self.orders.get(oid).link.as_ref().map(|l| l.user);
+        let vals_before = windowed::link_vals(self.orders.get(oid).link.as_ref());
         let status = ev.status.unwrap_or(OrderStatus::Paid);
         self.orders.get_mut(oid).apply(RowUpdate {
             at: (ev.ts, self.seq),
@@ -419,6 +461,23 @@ impl Engine {
                 names: o.creator(),
             };
             self.relink(oid, key);
+        }
+        if self.windex.is_some() {
+            self.windex_order(oid);
+            let link = self.orders.get(oid).link.as_ref();
+            let (link_after, vals_after) = (link.map(|l| l.user), windowed::link_vals(link));
+            if link_before == link_after {
+                if let Some(u) = link_after {
+                    self.windex_link_change(u, vals_before, vals_after);
+                }
+            } else {
+                if let Some(u) = link_before {
+                    self.windex_link_change(u, vals_before, windowed::link_vals(None));
+                }
+                if let Some(u) = link_after {
+                    self.windex_link_change(u, windowed::link_vals(None), vals_after);
+                }
+            }
         }
         if let Some(old) = before {
             self.apply_order(&old, -1);
@@ -495,6 +554,7 @@ fn order_bucket(c: &Contribution, sign: i64, b: &mut Bkt, paid_part: bool, statu
         let g = b.gmv.entry(c.currency).or_default();
         if let Some(a) = c.amount {
             g.gross += sign * a;
+            g.n_gross += sign;
         }
         if c.is_net_paid() {
             b.paid += sign;
@@ -502,6 +562,7 @@ fn order_bucket(c: &Contribution, sign: i64, b: &mut Bkt, paid_part: bool, statu
             match c.amount {
                 Some(a) => {
                     g.net += sign * a;
+                    g.n_net += sign;
                     let units = a as f64 / crate::model::MONEY_SCALE as f64;
                     g.net_sq += sign as f64 * units * units;
                 }

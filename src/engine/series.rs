@@ -24,6 +24,12 @@ impl<B> Default for Series<B> {
 
 impl<B: Bucket> Series<B> {
     pub fn at(&mut self, sec: i64) -> &mut B {
+        self.at_new(sec).0
+    }
+
+    /// The bucket of `sec`, and whether it was just added.
+    pub fn at_new(&mut self, sec: i64) -> (&mut B, bool) {
+        let len = self.buckets.len();
         let pos = match self.buckets.back() {
             Some((last, _)) if *last == sec => self.buckets.len() - 1,
             Some((last, _)) if *last < sec => {
@@ -42,7 +48,35 @@ impl<B: Bucket> Series<B> {
                 }
             },
         };
-        &mut self.buckets[pos].1
+        let added = self.buckets.len() > len;
+        (&mut self.buckets[pos].1, added)
+    }
+
+    /// Searched from the newest second back (galloping): the seconds asked
+    /// for are mostly recent, and the newest buckets are the warm ones.
+    pub fn get(&self, sec: i64) -> Option<&B> {
+        let n = self.buckets.len();
+        let (mut hi, mut step) = (n, 1);
+        let mut lo = n.saturating_sub(1);
+        // every bucket from `hi` on is newer than `sec`
+        while lo > 0 && self.buckets[lo].0 > sec {
+            hi = lo;
+            lo = lo.saturating_sub(step);
+            step *= 2;
+        }
+        let (mut l, mut r) = (lo, hi);
+        while l < r {
+            let m = l + (r - l) / 2;
+            if self.buckets[m].0 < sec {
+                l = m + 1;
+            } else {
+                r = m;
+            }
+        }
+        self.buckets
+            .get(l)
+            .filter(|(s, _)| *s == sec)
+            .map(|(_, b)| b)
     }
 
     /// The bucket of `sec` if it is still kept.
@@ -94,6 +128,19 @@ mod tests {
     }
 
     #[test]
+    fn get_finds_every_kept_second_and_no_other() {
+        let mut s: Series<N> = Series::default();
+        for k in (0..5_000).filter(|k| k % 3 != 1) {
+            s.at(k).0 = k + 1;
+        }
+        for k in -2..5_003 {
+            let want = ((0..5_000).contains(&k) && k % 3 != 1).then_some(k + 1);
+            assert_eq!(s.get(k).map(|b| b.0), want, "second {k}");
+        }
+        assert!(Series::<N>::default().get(0).is_none());
+    }
+
+    #[test]
     fn out_of_order_inserts_and_window_sums() {
         let mut s: Series<N> = Series::default();
         s.at(10).0 += 1;
@@ -109,5 +156,9 @@ mod tests {
         let secs: Vec<i64> = s.iter_since(12).map(|(k, _)| *k).collect();
         assert_eq!(secs, vec![12]);
         assert!(s.get_mut(10).is_none());
+        for k in 0..14 {
+            let want = s.sum_since(k).0 - s.sum_since(k + 1).0;
+            assert_eq!(s.get(k).map_or(0, |b| b.0), want, "second {k}");
+        }
     }
 }

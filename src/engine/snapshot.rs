@@ -175,17 +175,45 @@ pub struct Snapshot {
     pub shares: u64,
 }
 
+/// What a snapshot reads from users and orders, by a scan or from the
+/// window index.
+pub(super) struct Parts {
+    pub of: OrderFigures,
+    pub k15: u64,
+    pub gmv15: BTreeMap<Currency, super::Gmv>,
+    pub per_creator: Vec<CreatorAcc>,
+    pub products: Vec<Option<TopProduct>>,
+    pub viewers: u64,
+    pub gifters: u64,
+    pub gifting_buyers: u64,
+    pub converted: u64,
+    pub settled_n: u64,
+    pub settled_x: u64,
+}
+
 #[derive(Default)]
-struct CreatorAcc {
-    gifters: u64,
-    converted: u64,
-    orders: u64,
-    gmv: BTreeMap<Currency, i64>,
+pub(super) struct CreatorAcc {
+    pub gifters: u64,
+    pub converted: u64,
+    pub orders: u64,
+    pub gmv: BTreeMap<Currency, i64>,
 }
 
 impl Engine {
     /// Figures for `scope`, for every creator or only `creator`.
+    /// Creators sorted by diamonds (then name), as the report lists them.
     pub fn snapshot(&self, scope: Scope, creator: Option<&str>) -> Snapshot {
+        self.snapshot_sorted(scope, creator, true)
+    }
+
+    /// The same figures with the creators in no particular order: the
+    /// dashboard selects and sorts only the page it shows (with 100k
+    /// creators a full sort would cost more than the rest of a frame).
+    pub fn snapshot_unsorted(&self, scope: Scope, creator: Option<&str>) -> Snapshot {
+        self.snapshot_sorted(scope, creator, false)
+    }
+
+    fn snapshot_sorted(&self, scope: Scope, creator: Option<&str>, sort: bool) -> Snapshot {
         let now = self.now.unwrap_or(0);
         let from = scope.from_ms(now);
         let w = self.cfg.attribution_window_ms;
@@ -196,6 +224,209 @@ impl Engine {
             Some(sel) => sel.is_some() && c == sel,
         };
 
+        let p = match scope {
+            Scope::Window(secs) if only.is_none() => self
+                .windex
+                .as_ref()
+                .and_then(|x| x.window(secs))
+                .map(|wi| self.indexed_parts(wi, from)),
+            _ => None,
+        };
+        let Parts {
+            of,
+            k15,
+            gmv15,
+            mut per_creator,
+            products,
+            viewers,
+            gifters,
+            gifting_buyers,
+            converted,
+            settled_n,
+            settled_x,
+        } = match p {
+            Some(p) => p,
+            None => self.scan(scope, only, from, now),
+        };
+        // the projection's pace over the last 15 minutes: from the rings
+        // unless one creator is asked for
+        let (k15, gmv15) = match only {
+            None => {
+                let b = self.recent.sum_since(sec(Scope::Window(900).from_ms(now)));
+                (b.paid.max(0) as u64, b.gmv)
+            }
+            Some(_) => (k15, gmv15),
+        };
+
+        // Gift sums from the rings (windows) or the running totals (all).
+        // the window index keeps each creator's and gift's window sums
+        let wi = match scope {
+            Scope::Window(secs) => self
+                .windex
+                .as_ref()
+                .and_then(|x| Some((x, x.window(secs)?))),
+            Scope::All => None,
+        };
+        let keyed_sum = |k: &super::Keyed| match scope {
+            Scope::All => k.all,
+            Scope::Window(_) => k.recent.sum_since(sec(from)),
+        };
+        let creator_sum = |id: u32, k: &super::Keyed| match wi {
+            Some((x, w)) => x.creator_gift_sums(w, id),
+            None => keyed_sum(k),
+        };
+        let global: Bkt = match scope {
+            Scope::All => self.all.clone(),
+            Scope::Window(_) => self.recent.sum_since(sec(from)),
+        };
+        let (gifts_sent, diamonds, gift_rows) = match only {
+            None => (global.gifts_sent, global.diamonds, global.gift_rows),
+            Some(None) => (0, 0, 0),
+            Some(Some(c)) => {
+                let g = creator_sum(c, self.creators.get(c));
+                (g.gifts_sent, g.diamonds, 0)
+            }
+        };
+
+        let mut creators: Vec<CreatorRow> = Vec::new();
+        for (cid, name, k) in self.creators.iter() {
+            if !wants(Some(cid)) {
+                continue;
+            }
+            let g: GiftBkt = creator_sum(cid, k);
+            let acc = match (per_creator.get_mut(cid as usize), wi) {
+                (Some(acc), _) => std::mem::take(acc),
+                (None, Some((x, w))) => x.creator_acc(w, cid),
+                (None, None) => CreatorAcc::default(),
+            };
+            if g.gifts_sent == 0 && g.diamonds == 0 && acc.gifters == 0 && acc.orders == 0 {
+                continue;
+            }
+            creators.push(CreatorRow {
+                creator: name.to_string(),
+                gifts_sent: g.gifts_sent,
+                diamonds: g.diamonds,
+                gifters: acc.gifters,
+                orders: acc.orders,
+                gmv: acc.gmv,
+                converted: acc.converted,
+                conversion: Rate::of(acc.converted, acc.gifters),
+            });
+        }
+        if sort {
+            creators.sort_unstable_by(|a, b| {
+                b.diamonds
+                    .cmp(&a.diamonds)
+                    .then_with(|| a.creator.cmp(&b.creator))
+            });
+        }
+
+        let top_gifts = if only.is_none() {
+            let mut v: Vec<TopGift> = self
+                .gift_items
+                .iter()
+                .map(|(id, name, k)| {
+                    let g = match wi {
+                        Some((x, w)) => x.item_gift_sums(w, id),
+                        None => keyed_sum(k),
+                    };
+                    TopGift {
+                        gift: name.to_string(),
+                        gifts_sent: g.gifts_sent,
+                        diamonds: g.diamonds,
+                    }
+                })
+                .filter(|t| t.gifts_sent > 0 || t.diamonds > 0)
+                .collect();
+            v.sort_by(|a, b| {
+                b.diamonds
+                    .cmp(&a.diamonds)
+                    .then_with(|| a.gift.cmp(&b.gift))
+            });
+            v.truncate(10);
+            v
+        } else {
+            Vec::new()
+        };
+        let mut top_products: Vec<TopProduct> = products.into_iter().flatten().collect();
+        top_products.sort_by(|a, b| {
+            b.orders
+                .cmp(&a.orders)
+                .then_with(|| b.units.cmp(&a.units))
+                .then_with(|| a.product.cmp(&b.product))
+        });
+        top_products.truncate(10);
+
+        let non_gifter_buyers = of.buyers - gifting_buyers;
+        let non_gifters = viewers - gifters;
+        let gifter_rate = Rate::of(gifting_buyers, gifters);
+        let non_gifter_rate = Rate::of(non_gifter_buyers, non_gifters);
+        let (lift, lift_ci) =
+            match katz_ratio(gifting_buyers, gifters, non_gifter_buyers, non_gifters) {
+                Some((r, ci)) => (Some(r), Some(ci)),
+                None => (None, None),
+            };
+
+        let rates = Scope::CYCLE[..4]
+            .iter()
+            .map(|&s| (s, self.per_minute(s)))
+            .collect();
+
+        Snapshot {
+            scope,
+            creator: creator.map(str::to_string),
+            from: self.now.map(|n| match scope {
+                Scope::All => self.first.unwrap_or(n),
+                Scope::Window(_) => from.max(self.first.unwrap_or(from)),
+            }),
+            to: self.now,
+            counters: self.counters.clone(),
+            gifts_sent,
+            gift_rows,
+            diamonds,
+            gifters,
+            est_viewer_spend_usd: diamonds as f64 * self.cfg.usd_per_coin,
+            est_creator_earnings_usd: diamonds as f64 * self.cfg.creator_usd_per_coin,
+            orders: of,
+            viewers,
+            gifting_buyers,
+            conversion: Rate::of(converted, gifters),
+            settled: Rate::of(settled_x, settled_n),
+            attribution_window_ms: w,
+            lift: Lift {
+                gifter: gifter_rate,
+                non_gifter: non_gifter_rate,
+                lift,
+                ci95: lift_ci,
+            },
+            creators,
+            top_gifts,
+            top_products,
+            rates,
+            projection: self.projection(k15, &gmv15),
+            viewers_now: self.viewers_now,
+            viewers_peak: global.viewers_peak,
+            joins: global.joins,
+            likes: global.likes,
+            follows: global.follows,
+            shares: global.shares,
+        }
+    }
+
+    /// The figures that need every user and order in scope: one pass over
+    /// the orders with a row in scope and one over the users.
+    pub(super) fn scan(
+        &self,
+        scope: Scope,
+        only: Option<Option<u32>>,
+        from: TsMs,
+        now: TsMs,
+    ) -> Parts {
+        let w = self.cfg.attribution_window_ms;
+        let wants = |c: Option<u32>| match only {
+            None => true,
+            Some(sel) => sel.is_some() && c == sel,
+        };
         // Orders: figures in scope, attribution, and each user's paid orders.
         let mut of = OrderFigures::default();
         let from15 = Scope::Window(900).from_ms(now);
@@ -404,137 +635,18 @@ impl Engine {
             }
         }
 
-        // Gift sums from the rings (windows) or the running totals (all).
-        let keyed_sum = |k: &super::Keyed| match scope {
-            Scope::All => k.all,
-            Scope::Window(_) => k.recent.sum_since(sec(from)),
-        };
-        let global: Bkt = match scope {
-            Scope::All => self.all.clone(),
-            Scope::Window(_) => self.recent.sum_since(sec(from)),
-        };
-        let (gifts_sent, diamonds, gift_rows) = match only {
-            None => (global.gifts_sent, global.diamonds, global.gift_rows),
-            Some(None) => (0, 0, 0),
-            Some(Some(c)) => {
-                let g = keyed_sum(self.creators.get(c));
-                (g.gifts_sent, g.diamonds, 0)
-            }
-        };
-
-        let mut creators: Vec<CreatorRow> = Vec::new();
-        for (cid, name, k) in self.creators.iter() {
-            if !wants(Some(cid)) {
-                continue;
-            }
-            let g: GiftBkt = keyed_sum(k);
-            let acc = std::mem::take(&mut per_creator[cid as usize]);
-            if g.gifts_sent == 0 && g.diamonds == 0 && acc.gifters == 0 && acc.orders == 0 {
-                continue;
-            }
-            creators.push(CreatorRow {
-                creator: name.to_string(),
-                gifts_sent: g.gifts_sent,
-                diamonds: g.diamonds,
-                gifters: acc.gifters,
-                orders: acc.orders,
-                gmv: acc.gmv,
-                converted: acc.converted,
-                conversion: Rate::of(acc.converted, acc.gifters),
-            });
-        }
-        creators.sort_by(|a, b| {
-            b.diamonds
-                .cmp(&a.diamonds)
-                .then_with(|| a.creator.cmp(&b.creator))
-        });
-
-        let top_gifts = if only.is_none() {
-            let mut v: Vec<TopGift> = self
-                .gift_items
-                .iter()
-                .map(|(_, name, k)| {
-                    let g = keyed_sum(k);
-                    TopGift {
-                        gift: name.to_string(),
-                        gifts_sent: g.gifts_sent,
-                        diamonds: g.diamonds,
-                    }
-                })
-                .filter(|t| t.gifts_sent > 0 || t.diamonds > 0)
-                .collect();
-            v.sort_by(|a, b| {
-                b.diamonds
-                    .cmp(&a.diamonds)
-                    .then_with(|| a.gift.cmp(&b.gift))
-            });
-            v.truncate(10);
-            v
-        } else {
-            Vec::new()
-        };
-        let mut top_products: Vec<TopProduct> = products.into_iter().flatten().collect();
-        top_products.sort_by(|a, b| {
-            b.orders
-                .cmp(&a.orders)
-                .then_with(|| b.units.cmp(&a.units))
-                .then_with(|| a.product.cmp(&b.product))
-        });
-        top_products.truncate(10);
-
-        let non_gifter_buyers = of.buyers - gifting_buyers;
-        let non_gifters = viewers - gifters;
-        let gifter_rate = Rate::of(gifting_buyers, gifters);
-        let non_gifter_rate = Rate::of(non_gifter_buyers, non_gifters);
-        let (lift, lift_ci) =
-            match katz_ratio(gifting_buyers, gifters, non_gifter_buyers, non_gifters) {
-                Some((r, ci)) => (Some(r), Some(ci)),
-                None => (None, None),
-            };
-
-        let rates = Scope::CYCLE[..4]
-            .iter()
-            .map(|&s| (s, self.per_minute(s)))
-            .collect();
-
-        Snapshot {
-            scope,
-            creator: creator.map(str::to_string),
-            from: self.now.map(|n| match scope {
-                Scope::All => self.first.unwrap_or(n),
-                Scope::Window(_) => from.max(self.first.unwrap_or(from)),
-            }),
-            to: self.now,
-            counters: self.counters.clone(),
-            gifts_sent,
-            gift_rows,
-            diamonds,
-            gifters,
-            est_viewer_spend_usd: diamonds as f64 * self.cfg.usd_per_coin,
-            est_creator_earnings_usd: diamonds as f64 * self.cfg.creator_usd_per_coin,
-            orders: of,
+        Parts {
+            of,
+            k15,
+            gmv15,
+            per_creator,
+            products,
             viewers,
+            gifters,
             gifting_buyers,
-            conversion: Rate::of(converted, gifters),
-            settled: Rate::of(settled_x, settled_n),
-            attribution_window_ms: w,
-            lift: Lift {
-                gifter: gifter_rate,
-                non_gifter: non_gifter_rate,
-                lift,
-                ci95: lift_ci,
-            },
-            creators,
-            top_gifts,
-            top_products,
-            rates,
-            projection: self.projection(k15, &gmv15),
-            viewers_now: self.viewers_now,
-            viewers_peak: global.viewers_peak,
-            joins: global.joins,
-            likes: global.likes,
-            follows: global.follows,
-            shares: global.shares,
+            converted,
+            settled_n,
+            settled_x,
         }
     }
 

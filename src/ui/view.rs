@@ -41,7 +41,7 @@ impl View {
         events_per_sec: f64,
         wall_now_ms: TsMs,
     ) -> View {
-        let snap = engine.snapshot(q.scope, q.detail.as_deref());
+        let snap = engine.snapshot_unsorted(q.scope, q.detail.as_deref());
         let (bucket_secs, diamonds, orders) = series(engine, q);
         View {
             snap,
