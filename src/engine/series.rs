@@ -52,29 +52,43 @@ impl<B: Bucket> Series<B> {
         (&mut self.buckets[pos].1, added)
     }
 
-    /// Searched from the newest second back (galloping): the seconds asked
-    /// for are mostly recent, and the newest buckets are the warm ones.
+    /// Galloping from the end nearer in time (window expiries ask for the
+    /// seconds a window's length back: near the newest for 1m, near the
+    /// oldest for 1h), then a binary search: a few cache lines each.
     pub fn get(&self, sec: i64) -> Option<&B> {
         let n = self.buckets.len();
-        let (mut hi, mut step) = (n, 1);
-        let mut lo = n.saturating_sub(1);
-        // every bucket from `hi` on is newer than `sec`
-        while lo > 0 && self.buckets[lo].0 > sec {
-            hi = lo;
-            lo = lo.saturating_sub(step);
-            step *= 2;
+        let (first, last) = (self.buckets.front()?.0, self.buckets.back()?.0);
+        if sec < first || sec > last {
+            return None;
         }
-        let (mut l, mut r) = (lo, hi);
-        while l < r {
-            let m = l + (r - l) / 2;
+        let (mut lo, mut hi) = (0, n);
+        if last - sec < sec - first {
+            // every bucket from `hi` on is newer than `sec`
+            let mut step = 1;
+            while hi > step && self.buckets[hi - step].0 > sec {
+                hi -= step;
+                step *= 2;
+            }
+            lo = hi.saturating_sub(step);
+        } else {
+            // every bucket before `lo` is older than `sec`
+            let mut step = 1;
+            while lo + step < n && self.buckets[lo + step - 1].0 < sec {
+                lo += step;
+                step *= 2;
+            }
+            hi = (lo + step).min(n);
+        }
+        while lo < hi {
+            let m = lo + (hi - lo) / 2;
             if self.buckets[m].0 < sec {
-                l = m + 1;
+                lo = m + 1;
             } else {
-                r = m;
+                hi = m;
             }
         }
         self.buckets
-            .get(l)
+            .get(lo)
             .filter(|(s, _)| *s == sec)
             .map(|(_, b)| b)
     }
@@ -136,6 +150,17 @@ mod tests {
         for k in -2..5_003 {
             let want = ((0..5_000).contains(&k) && k % 3 != 1).then_some(k + 1);
             assert_eq!(s.get(k).map(|b| b.0), want, "second {k}");
+        }
+        // and on every short series
+        for n in 0..40 {
+            let mut s: Series<N> = Series::default();
+            for k in 0..n {
+                s.at(2 * k).0 = k + 1;
+            }
+            for k in -1..2 * n + 1 {
+                let want = (k % 2 == 0 && k >= 0 && k < 2 * n).then_some(k / 2 + 1);
+                assert_eq!(s.get(k).map(|b| b.0), want, "n {n} second {k}");
+            }
         }
         assert!(Series::<N>::default().get(0).is_none());
     }

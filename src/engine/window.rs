@@ -130,55 +130,68 @@ impl GroupOrders {
 }
 
 /// Entities in lists by the second of their key (only seconds inside the
-/// horizon; an older key is in no list and in no window).
+/// horizon; an older key is in no list and in no window). A node's links
+/// and key share one 16-byte entry: one cache line per node touched.
 #[derive(Debug, Default)]
 struct Lists {
     heads: Vec<u32>,
-    prev: Vec<u32>,
-    next: Vec<u32>,
-    key: Vec<i64>,
+    nodes: Vec<Node>,
 }
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    key: i64,
+    prev: u32,
+    next: u32,
+}
+
+const FREE: Node = Node {
+    key: NONE,
+    prev: NIL,
+    next: NIL,
+};
 
 impl Lists {
     fn grow(&mut self, n: usize) {
         if self.heads.is_empty() {
             self.heads = vec![NIL; SLOTS as usize];
         }
-        if self.key.len() < n {
-            self.prev.resize(n, NIL);
-            self.next.resize(n, NIL);
-            self.key.resize(n, NONE);
+        if self.nodes.len() < n {
+            self.nodes.resize(n, FREE);
         }
+    }
+
+    fn key(&self, n: u32) -> i64 {
+        self.nodes[n as usize].key
     }
 
     fn unlink(&mut self, n: u32) {
-        let i = n as usize;
-        let k = self.key[i];
-        if k == NONE {
+        let Node { key, prev, next } = self.nodes[n as usize];
+        if key == NONE {
             return;
         }
-        let (p, nx) = (self.prev[i], self.next[i]);
-        if p == NIL {
-            self.heads[slot(k)] = nx;
+        if prev == NIL {
+            self.heads[slot(key)] = next;
         } else {
-            self.next[p as usize] = nx;
+            self.nodes[prev as usize].next = next;
         }
-        if nx != NIL {
-            self.prev[nx as usize] = p;
+        if next != NIL {
+            self.nodes[next as usize].prev = prev;
         }
-        self.key[i] = NONE;
+        self.nodes[n as usize].key = NONE;
     }
 
     fn link(&mut self, n: u32, k: i64) {
-        let i = n as usize;
         let h = self.heads[slot(k)];
-        self.prev[i] = NIL;
-        self.next[i] = h;
+        self.nodes[n as usize] = Node {
+            key: k,
+            prev: NIL,
+            next: h,
+        };
         if h != NIL {
-            self.prev[h as usize] = n;
+            self.nodes[h as usize].prev = n;
         }
         self.heads[slot(k)] = n;
-        self.key[i] = k;
     }
 
     fn members(&self, s: i64) -> Vec<u32> {
@@ -186,7 +199,7 @@ impl Lists {
         let mut n = self.heads.get(slot(s)).copied().unwrap_or(NIL);
         while n != NIL {
             out.push(n);
-            n = self.next[n as usize];
+            n = self.nodes[n as usize].next;
         }
         out
     }
@@ -194,7 +207,7 @@ impl Lists {
     /// The second leaves the horizon: its entities leave every list.
     fn clear(&mut self, s: i64) {
         for n in self.members(s) {
-            self.key[n as usize] = NONE;
+            self.nodes[n as usize].key = NONE;
         }
         if let Some(h) = self.heads.get_mut(slot(s)) {
             *h = NIL;
@@ -218,8 +231,10 @@ pub struct WindowIndex {
     users: Vec<UserKeys>,
     counts: [Vec<u32>; KINDS],
     /// Gifts not yet W old, as (time they are, user) in time order: gifts
-    /// mostly arrive in order, so this is a queue with rare inserts.
-    settling: VecDeque<(TsMs, u32)>,
+    /// mostly arrive in order, so this is a queue with rare inserts. Times
+    /// are ms after `settle_base` (8 bytes an entry instead of 16).
+    settling: VecDeque<(u32, u32)>,
+    settle_base: TsMs,
     /// Rooms (a user's gifts to one creator): node ids by user and room.
     room_nodes: Vec<Vec<u32>>,
     room_creator: Vec<u32>,
@@ -251,6 +266,7 @@ impl WindowIndex {
             users: Vec::new(),
             counts: std::array::from_fn(|_| vec![0; SLOTS as usize]),
             settling: VecDeque::new(),
+            settle_base: NONE,
             room_nodes: Vec::new(),
             room_creator: Vec::new(),
             room_gift: Lists::default(),
@@ -323,6 +339,7 @@ impl WindowIndex {
         }
         let mut due = Vec::new();
         while let Some(&(t, u)) = self.settling.front() {
+            let t = self.settle_base + i64::from(t);
             if t > now {
                 break;
             }
@@ -426,8 +443,28 @@ impl WindowIndex {
     }
 
     /// A gift of user `u` at `ts` not yet W old: settle it when it is.
-    pub fn settle_later(&mut self, u: u32, ts: TsMs) {
+    /// Every time queued is after `now` (due ones were taken by `advance`),
+    /// so `now` is a base every entry can be counted from.
+    pub fn settle_later(&mut self, u: u32, ts: TsMs, now: TsMs) {
         let t = ts.saturating_add(self.w_ms);
+        let fits = |base: TsMs| base != NONE && t >= base && t - base <= i64::from(u32::MAX);
+        if !fits(self.settle_base) {
+            // first use, or ~49 days of ms since the base: count from now
+            let delta = if self.settle_base == NONE {
+                0
+            } else {
+                now.saturating_sub(self.settle_base)
+            };
+            if delta > 0 {
+                for e in &mut self.settling {
+                    e.0 = (i64::from(e.0) - delta).max(0) as u32;
+                }
+            }
+            self.settle_base = now;
+        }
+        let Ok(t) = u32::try_from(t - self.settle_base) else {
+            return; // a gift settling in more than 49 days (W that long): never
+        };
         match self.settling.back() {
             Some(&(last, _)) if last > t => {
                 let i = self.settling.partition_point(|&(x, _)| x <= t);
@@ -475,7 +512,7 @@ impl WindowIndex {
         if n == NIL {
             NONE
         } else {
-            self.room_conv.key[n as usize]
+            self.room_conv.key(n)
         }
     }
 
@@ -493,7 +530,7 @@ impl WindowIndex {
         } else {
             &self.room_gift
         };
-        let old = lists.key[n as usize];
+        let old = lists.key(n);
         if old == k {
             return;
         }
@@ -524,7 +561,7 @@ impl WindowIndex {
             self.order_parts.resize(i + 1, OrderPart::default());
         }
         let paid = if self.in_ring(paid) { paid } else { NONE };
-        let old = self.orders.key[i];
+        let old = self.orders.key(oid);
         let old_part = self.order_parts[i];
         if old == paid && old_part == part {
             return;
@@ -593,5 +630,31 @@ impl WindowIndex {
 
     pub fn product_orders(&self, w: usize) -> &[GroupOrders] {
         &self.product_orders[w]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gifts_settle_at_the_millisecond_also_after_weeks() {
+        let (c, i) = (Interner::default(), Interner::default());
+        let day = 86_400_000;
+        let mut x = WindowIndex::new(1_000);
+        assert!(x.advance(0, &c, &i).is_empty());
+        x.settle_later(1, 0, 0);
+        x.settle_later(3, 500, 0);
+        assert!(x.advance(999, &c, &i).is_empty());
+        assert_eq!(x.advance(1_000, &c, &i), [(1, 0)]);
+        // 60 days later: past what 32 bits of ms from the first base hold
+        assert_eq!(x.advance(60 * day, &c, &i), [(3, 500)]);
+        x.settle_later(2, 60 * day + 10, 60 * day);
+        x.settle_later(4, 60 * day + 5, 60 * day); // out of order
+        assert!(x.advance(60 * day + 1_004, &c, &i).is_empty());
+        assert_eq!(
+            x.advance(60 * day + 1_010, &c, &i),
+            [(4, 60 * day + 5), (2, 60 * day + 10)]
+        );
     }
 }

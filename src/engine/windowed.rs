@@ -114,7 +114,7 @@ impl Engine {
             k.settled = k.settled.max(sec(ts));
             x.set_user(u, k);
         } else {
-            x.settle_later(u, ts);
+            x.settle_later(u, ts, self.now.unwrap_or(ts));
         }
     }
 
