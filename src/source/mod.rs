@@ -53,7 +53,7 @@ pub struct SourceOptions {
 
 /// Batches in flight between readers and the engine: small enough that a
 /// flood pushes back on the readers, big enough to keep both threads busy.
-const CHANNEL_BATCHES: usize = 16;
+const CHANNEL_BATCHES: usize = 4;
 
 /// Start one reader thread per input.
 pub fn spawn(inputs: &[Input], opts: &SourceOptions) -> Receiver<Feed> {
