@@ -404,6 +404,24 @@ impl WindowIndex {
         }
     }
 
+    /// A whole bucket of a creator's (or gift name's) ring, when the index
+    /// is built from the engine's state.
+    pub fn add_gift_bucket(&mut self, s: i64, id: u32, item: bool, b: &GiftBkt) {
+        if !self.in_ring(s) {
+            return;
+        }
+        self.touched[slot(s)].push((id, item));
+        for w in self.windows_of(s) {
+            use super::series::Bucket;
+            let sums = if item {
+                &mut self.item_gifts[w]
+            } else {
+                &mut self.creator_gifts[w]
+            };
+            grown(sums, id).add(b);
+        }
+    }
+
     pub fn creator_gift_sums(&self, w: usize, c: u32) -> GiftBkt {
         self.creator_gifts[w]
             .get(c as usize)

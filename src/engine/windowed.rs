@@ -42,6 +42,72 @@ pub(super) fn link_vals(l: Option<&Link>) -> LinkVals {
 }
 
 impl Engine {
+    /// Keep the window index (built from the engine's state, a pass over
+    /// users, rooms, orders and the last hour's buckets) or drop it: the
+    /// dashboard drops it while catching up with a flood, where scanning
+    /// for a view now and then costs less than keeping it per event.
+    pub fn has_window_index(&self) -> bool {
+        self.windex.is_some()
+    }
+
+    pub fn set_window_index(&mut self, on: bool) {
+        if !on {
+            self.windex = None;
+            return;
+        }
+        if self.windex.is_some() {
+            return;
+        }
+        let w = self.cfg.attribution_window_ms;
+        let mut x = window::WindowIndex::new(w);
+        let Some(now) = self.now else {
+            self.windex = Some(x);
+            return;
+        };
+        x.advance(now, &self.creators, &self.gift_items);
+        let ring_min = (sec(now) - super::HORIZON_SECS + 1).saturating_mul(1000);
+        // gift sums and the seconds each creator and gift name has a bucket in
+        for (id, _, k) in self.creators.iter() {
+            for (s, b) in k.recent.iter_since(sec(ring_min)) {
+                x.add_gift_bucket(*s, id, false, b);
+            }
+        }
+        for (id, _, k) in self.gift_items.iter() {
+            for (s, b) in k.recent.iter_since(sec(ring_min)) {
+                x.add_gift_bucket(*s, id, true, b);
+            }
+        }
+        // users, their rooms, and the gifts still to become W old (queued in
+        // time order)
+        let settle_by = now - w;
+        let mut settling = Vec::new();
+        for (u, _, st) in self.users.iter() {
+            let end = st.gifts.partition_point(|g| g.ts <= settle_by);
+            let mut k = x.user_keys(u);
+            k.seen = sec(st.last_seen);
+            k.gift = key(st.gifts.last().map(|g| g.ts));
+            k.settled = key(end.checked_sub(1).map(|i| st.gifts[i].ts));
+            x.set_user(u, k);
+            settling.extend(st.gifts[end..].iter().map(|g| (g.ts, u)));
+            for (i, r) in st.rooms.iter().enumerate() {
+                if r.gifted() {
+                    x.set_room_gift(u, i as u32, r.creator, sec(r.last));
+                }
+            }
+        }
+        settling.sort_unstable();
+        for (ts, u) in settling {
+            x.settle_later(u, ts, now);
+        }
+        self.windex = Some(x);
+        for u in 0..self.users.len() as u32 {
+            self.windex_user_orders(u);
+        }
+        for oid in 0..self.orders.len() as u32 {
+            self.windex_order(oid);
+        }
+    }
+
     /// One order of user `u` went from `old` to `new`: raise the user's
     /// keys in place; only when it held a maximum that may fall are all of
     /// the user's orders read again (a refund, an attribution moving away).

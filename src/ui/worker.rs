@@ -72,7 +72,9 @@ fn run(
     let mut last_view = Instant::now() - Duration::from_secs(10);
     let mut view_cost = Duration::ZERO;
     let mut eps = (Instant::now(), engine.counters.accepted, 0.0_f64);
+    let mut flood = Flood::default();
     loop {
+        flood.calm(&mut engine, Instant::now());
         let now = Instant::now();
         let next_live = eps.0 + Duration::from_secs(1);
         // Windows end at the newest event: with no news the last view
@@ -104,6 +106,7 @@ fn run(
                             Err(_) => break,
                         }
                     }
+                    flood.pass(&mut engine, !feed_rx.is_empty(), Instant::now());
                 }
                 Err(_) => feed_rx = never(),
             },
@@ -143,5 +146,73 @@ fn run(
                 return (engine, sources);
             }
         }
+    }
+}
+
+/// Catching up with a flood (a file piped in at full speed, a backlog after
+/// a pause of the producer): keeping the window index costs more per event
+/// than the occasional scan of a view does, so it is dropped while the
+/// feed stays backed up for 200 ms, and built again from the engine's
+/// state once it has been drained for two.
+#[derive(Default)]
+struct Flood {
+    backed_up_since: Option<Instant>,
+    drained_since: Option<Instant>,
+}
+
+const FLOOD_AFTER: Duration = Duration::from_millis(200);
+const CALM_AFTER: Duration = Duration::from_secs(2);
+
+impl Flood {
+    /// After an ingest pass: were batches still waiting?
+    fn pass(&mut self, engine: &mut Engine, backed_up: bool, now: Instant) {
+        if backed_up {
+            self.drained_since = None;
+            let since = *self.backed_up_since.get_or_insert(now);
+            if engine.has_window_index() && now.duration_since(since) >= FLOOD_AFTER {
+                engine.set_window_index(false);
+            }
+        } else {
+            self.backed_up_since = None;
+            self.drained_since.get_or_insert(now);
+        }
+    }
+
+    /// On every turn of the loop, also when no batch comes.
+    fn calm(&mut self, engine: &mut Engine, now: Instant) {
+        if let Some(since) = self.drained_since
+            && !engine.has_window_index()
+            && now.duration_since(since) >= CALM_AFTER
+        {
+            engine.set_window_index(engine.cfg.window_index);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Config;
+
+    #[test]
+    fn a_flood_drops_the_index_and_calm_brings_it_back() {
+        let mut e = Engine::new(Config::default());
+        let mut f = Flood::default();
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        f.pass(&mut e, true, ms(0));
+        f.pass(&mut e, true, ms(150));
+        assert!(e.has_window_index(), "backed up for 150 ms only");
+        f.pass(&mut e, false, ms(160)); // drained once: the clock restarts
+        f.pass(&mut e, true, ms(170));
+        f.pass(&mut e, true, ms(360));
+        assert!(e.has_window_index());
+        f.pass(&mut e, true, ms(380));
+        assert!(!e.has_window_index(), "backed up for 210 ms");
+        f.pass(&mut e, false, ms(400));
+        f.calm(&mut e, ms(2_300));
+        assert!(!e.has_window_index(), "drained for 1.9 s");
+        f.calm(&mut e, ms(2_400));
+        assert!(e.has_window_index(), "drained for 2 s");
     }
 }
