@@ -1,8 +1,9 @@
 //! Soak: N synthetic events (`SOAK_EVENTS`, default 10,000,000) from
 //! `livetally simulate --profile bench --csv --event-rate R` (`SOAK_RATE`,
 //! default 400 events per second of event time: 10M events span ~7 hours)
-//! piped into the dashboard in a pseudo-terminal, its RSS sampled every
-//! 250 ms until the feed ends. Outside the default suite:
+//! piped into the dashboard in a pseudo-terminal (with the window index kept
+//! through the flood: `LIVETALLY_WINDOW_INDEX=always`), its RSS sampled
+//! every 250 ms until the feed ends. Outside the default suite:
 //!
 //!     SOAK_EVENTS=2000000 cargo test --release --test soak -- --ignored --nocapture
 //!
@@ -123,8 +124,10 @@ fn rss_stays_flat_over_a_long_feed() {
         if i == 0 { 0 } else { orders_at[i - 1].1 }
     };
     let pidfile = dir.path().join("pid");
+    // the window index kept through the flood: the dashboard's largest
+    // state (a live feed keeps it; a flood would have it dropped)
     let cmd = format!(
-        "cat '{}' | '{BIN}' --quiet - & echo $! > '{}'; wait $!; echo \"exit=$?\"",
+        "cat '{}' | LIVETALLY_WINDOW_INDEX=always '{BIN}' --quiet - & echo $! > '{}'; wait $!; echo \"exit=$?\"",
         feed.display(),
         pidfile.display()
     );

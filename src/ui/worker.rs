@@ -72,7 +72,15 @@ fn run(
     let mut last_view = Instant::now() - Duration::from_secs(10);
     let mut view_cost = Duration::ZERO;
     let mut eps = (Instant::now(), engine.counters.accepted, 0.0_f64);
-    let mut flood = Flood::default();
+    // LIVETALLY_WINDOW_INDEX=always keeps the index through floods (the
+    // soak measures its memory that way); =never never builds it
+    let mut flood = Flood {
+        mode: std::env::var("LIVETALLY_WINDOW_INDEX").unwrap_or_default(),
+        ..Flood::default()
+    };
+    if flood.mode == "never" {
+        engine.set_window_index(false);
+    }
     loop {
         flood.calm(&mut engine, Instant::now());
         let now = Instant::now();
@@ -158,6 +166,8 @@ fn run(
 struct Flood {
     backed_up_since: Option<Instant>,
     drained_since: Option<Instant>,
+    /// "always", "never" or anything else (automatic).
+    mode: String,
 }
 
 const FLOOD_AFTER: Duration = Duration::from_millis(200);
@@ -166,6 +176,9 @@ const CALM_AFTER: Duration = Duration::from_secs(2);
 impl Flood {
     /// After an ingest pass: were batches still waiting?
     fn pass(&mut self, engine: &mut Engine, backed_up: bool, now: Instant) {
+        if self.mode == "always" || self.mode == "never" {
+            return;
+        }
         if backed_up {
             self.drained_since = None;
             let since = *self.backed_up_since.get_or_insert(now);
@@ -180,6 +193,9 @@ impl Flood {
 
     /// On every turn of the loop, also when no batch comes.
     fn calm(&mut self, engine: &mut Engine, now: Instant) {
+        if self.mode == "never" {
+            return;
+        }
         if let Some(since) = self.drained_since
             && !engine.has_window_index()
             && now.duration_since(since) >= CALM_AFTER
