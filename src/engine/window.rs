@@ -292,7 +292,7 @@ impl WindowIndex {
     }
 
     fn from(&self, w: usize) -> i64 {
-        self.now_sec - WINDOWS[w] + 1
+        self.now_sec.saturating_sub(WINDOWS[w] - 1)
     }
 
     /// Which of the windows a key is in.

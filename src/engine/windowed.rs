@@ -79,7 +79,7 @@ impl Engine {
         }
         // users, their rooms, and the gifts still to become W old (queued in
         // time order)
-        let settle_by = now - w;
+        let settle_by = now.saturating_sub(w);
         let mut settling = Vec::new();
         for (u, _, st) in self.users.iter() {
             let end = st.gifts.partition_point(|g| g.ts <= settle_by);
@@ -174,7 +174,7 @@ impl Engine {
         x.set_room_gift(u, room, r.creator, sec(r.last));
         let settle_by = self
             .now
-            .map_or(TsMs::MIN, |n| n - x.attribution_window_ms());
+            .map_or(TsMs::MIN, |n| n.saturating_sub(x.attribution_window_ms()));
         if ts <= settle_by {
             let mut k = x.user_keys(u);
             k.settled = k.settled.max(sec(ts));
