@@ -78,7 +78,9 @@ fn run(
         mode: std::env::var("LIVETALLY_WINDOW_INDEX").unwrap_or_default(),
         ..Flood::default()
     };
-    if flood.mode == "never" {
+    // A feed that starts with a backlog (a file, a replay) is ingested
+    // without the index; a calm one gets it after its first two seconds.
+    if flood.mode != "always" {
         engine.set_window_index(false);
     }
     loop {
@@ -159,9 +161,9 @@ fn run(
 
 /// Catching up with a flood (a file piped in at full speed, a backlog after
 /// a pause of the producer): keeping the window index costs more per event
-/// than the occasional scan of a view does, so it is dropped while the
-/// feed stays backed up for 200 ms, and built again from the engine's
-/// state once it has been drained for two.
+/// than the occasional scan of a view does, so the engine starts without
+/// it, builds it from its state once the feed has been drained for two
+/// seconds, and drops it again when the feed stays backed up for 200 ms.
 #[derive(Default)]
 struct Flood {
     backed_up_since: Option<Instant>,
