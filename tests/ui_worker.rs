@@ -136,7 +136,7 @@ fn the_ui_shows_only_views_of_its_own_query() {
     app.act(Action::Pause);
     app.accept(view_of(Scope::Window(60), 4));
     assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 3);
-    app.live(10.0, 40, None);
+    app.live(10.0, 40, None, false);
     assert_eq!(app.since_pause, 15); // 40 accepted, 25 when paused
     app.act(Action::NextWindow);
     app.accept(view_of(Scope::Window(300), 5));
@@ -146,4 +146,30 @@ fn the_ui_shows_only_views_of_its_own_query() {
     app.act(Action::Pause);
     app.accept(view_of(Scope::Window(300), 7));
     assert_eq!(app.view.as_ref().unwrap().snap.diamonds, 7);
+}
+
+#[test]
+fn the_header_says_when_the_engine_is_catching_up() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut app = App::new(Scope::All, 1_800_000);
+    app.accept(view_of(Scope::All, 1));
+    let header = |app: &App| {
+        let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        term.draw(|f| livetally::ui::render::render(f, app))
+            .unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..120)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect::<String>()
+    };
+    assert!(!header(&app).contains("catching up"));
+    app.live(250_000.0, 30, Some(5), true);
+    assert!(
+        header(&app).contains("250,000 ev/s · catching up · lag"),
+        "{}",
+        header(&app)
+    );
+    app.live(0.0, 30, Some(5), false);
+    assert!(!header(&app).contains("catching up"));
 }

@@ -167,7 +167,13 @@ impl App {
 
     /// Live figures between views: events/s, lag behind the wall clock, and
     /// how many events arrived since the view froze.
-    pub fn live(&mut self, events_per_sec: f64, accepted: u64, lag_ms: Option<i64>) {
+    pub fn live(
+        &mut self,
+        events_per_sec: f64,
+        accepted: u64,
+        lag_ms: Option<i64>,
+        catching_up: bool,
+    ) {
         self.accepted = self.accepted.max(accepted);
         if self.paused {
             self.since_pause = self.accepted - self.paused_at;
@@ -176,6 +182,7 @@ impl App {
         if let Some(v) = &mut self.view {
             v.events_per_sec = events_per_sec;
             v.lag_ms = lag_ms;
+            v.catching_up = catching_up;
         }
     }
 

@@ -205,8 +205,8 @@ fn main_loop(
                     dirty = true;
                     force |= first && app.view.is_some();
                 }
-                Ok(worker::FromEngine::Live { events_per_sec, accepted, lag_ms }) => {
-                    app.live(events_per_sec, accepted, lag_ms);
+                Ok(worker::FromEngine::Live { events_per_sec, accepted, lag_ms, catching_up }) => {
+                    app.live(events_per_sec, accepted, lag_ms, catching_up);
                     dirty = true;
                 }
                 Err(_) => return Err(gone()),

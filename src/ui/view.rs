@@ -31,6 +31,8 @@ pub struct View {
     pub sources: Sources,
     /// Events accepted by the engine when the view was computed.
     pub accepted: u64,
+    /// The engine is behind a backed-up feed (views come less often).
+    pub catching_up: bool,
 }
 
 impl View {
@@ -59,6 +61,7 @@ impl View {
             lag_ms: engine.now.map(|n| wall_now_ms - n),
             sources: sources.clone(),
             accepted: engine.counters.accepted,
+            catching_up: false,
         }
     }
 

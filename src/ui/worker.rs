@@ -30,6 +30,7 @@ pub enum FromEngine {
         events_per_sec: f64,
         accepted: u64,
         lag_ms: Option<i64>,
+        catching_up: bool,
     },
 }
 
@@ -116,7 +117,7 @@ fn run(
                             Err(_) => break,
                         }
                     }
-                    flood.pass(&mut engine, !feed_rx.is_empty(), Instant::now());
+                    flood.pass(&mut engine, !feed_rx.is_empty(), started.elapsed(), Instant::now());
                 }
                 Err(_) => feed_rx = never(),
             },
@@ -139,6 +140,7 @@ fn run(
                 events_per_sec: eps.2,
                 accepted: acc,
                 lag_ms: engine.now.map(|n| wall_ms() - n),
+                catching_up: flood.backed_up(),
             };
             if out.send(live).is_err() {
                 return (engine, sources);
@@ -147,7 +149,8 @@ fn run(
         let Some((q, prompt)) = &want else { continue };
         if *prompt || (news(q, &engine) && now >= last_view + pace) {
             let t0 = Instant::now();
-            let v = View::compute(&engine, &sources, q, eps.2, wall_ms());
+            let mut v = View::compute(&engine, &sources, q, eps.2, wall_ms());
+            v.catching_up = flood.backed_up();
             view_cost = t0.elapsed();
             last_view = Instant::now();
             answered = Some((engine.generation, q.clone()));
@@ -161,47 +164,64 @@ fn run(
 
 /// Catching up with a flood (a file piped in at full speed, a backlog after
 /// a pause of the producer): keeping the window index costs more per event
-/// than the occasional scan of a view does, so the engine starts without
-/// it, builds it from its state once the feed has been drained for two
-/// seconds, and drops it again when the feed stays backed up for 200 ms.
+/// than the occasional scan of a view does. So the engine starts without
+/// it, builds it from its state after two seconds in which ingest took less
+/// than a quarter of its time (a live feed: its first two seconds; a file:
+/// once it has been read), and drops it when the feed stays backed up for
+/// 200 ms. Measured as busy time, not as an empty channel: a flood whose
+/// decoding is the slower half leaves the channel empty between batches.
 #[derive(Default)]
 struct Flood {
     backed_up_since: Option<Instant>,
-    drained_since: Option<Instant>,
+    /// The current two-second period and the time spent ingesting in it.
+    period: Option<Instant>,
+    busy: Duration,
+    /// The last full period was busy (or the feed is backed up now).
+    loaded: bool,
     /// "always", "never" or anything else (automatic).
     mode: String,
 }
 
 const FLOOD_AFTER: Duration = Duration::from_millis(200);
-const CALM_AFTER: Duration = Duration::from_secs(2);
+const PERIOD: Duration = Duration::from_secs(2);
+const CALM_BUSY: f64 = 0.25;
 
 impl Flood {
-    /// After an ingest pass: were batches still waiting?
-    fn pass(&mut self, engine: &mut Engine, backed_up: bool, now: Instant) {
+    /// Shown as "catching up": views come less often.
+    fn backed_up(&self) -> bool {
+        self.mode != "always" && (self.backed_up_since.is_some() || self.loaded)
+    }
+
+    /// After an ingest pass of `spent`: were batches still waiting?
+    fn pass(&mut self, engine: &mut Engine, backed_up: bool, spent: Duration, now: Instant) {
         if self.mode == "always" || self.mode == "never" {
             return;
         }
+        self.busy += spent;
         if backed_up {
-            self.drained_since = None;
             let since = *self.backed_up_since.get_or_insert(now);
             if engine.has_window_index() && now.duration_since(since) >= FLOOD_AFTER {
                 engine.set_window_index(false);
             }
         } else {
             self.backed_up_since = None;
-            self.drained_since.get_or_insert(now);
         }
     }
 
     /// On every turn of the loop, also when no batch comes.
     fn calm(&mut self, engine: &mut Engine, now: Instant) {
-        if self.mode == "never" {
+        if self.mode == "always" || self.mode == "never" {
             return;
         }
-        if let Some(since) = self.drained_since
-            && !engine.has_window_index()
-            && now.duration_since(since) >= CALM_AFTER
-        {
+        let start = *self.period.get_or_insert(now);
+        let span = now.duration_since(start);
+        if span < PERIOD {
+            return;
+        }
+        self.loaded = self.busy.as_secs_f64() >= CALM_BUSY * span.as_secs_f64();
+        self.busy = Duration::ZERO;
+        self.period = Some(now);
+        if !self.loaded && self.backed_up_since.is_none() && !engine.has_window_index() {
             engine.set_window_index(engine.cfg.window_index);
         }
     }
@@ -218,19 +238,32 @@ mod tests {
         let mut f = Flood::default();
         let t0 = Instant::now();
         let ms = |n: u64| t0 + Duration::from_millis(n);
-        f.pass(&mut e, true, ms(0));
-        f.pass(&mut e, true, ms(150));
+        let d = Duration::from_millis;
+        f.calm(&mut e, ms(0)); // the first period starts
+        f.pass(&mut e, true, d(20), ms(0));
+        f.pass(&mut e, true, d(20), ms(150));
         assert!(e.has_window_index(), "backed up for 150 ms only");
-        f.pass(&mut e, false, ms(160)); // drained once: the clock restarts
-        f.pass(&mut e, true, ms(170));
-        f.pass(&mut e, true, ms(360));
+        f.pass(&mut e, false, d(20), ms(160)); // drained once: the clock restarts
+        f.pass(&mut e, true, d(20), ms(170));
+        f.pass(&mut e, true, d(20), ms(360));
         assert!(e.has_window_index());
-        f.pass(&mut e, true, ms(380));
+        f.pass(&mut e, true, d(20), ms(380));
         assert!(!e.has_window_index(), "backed up for 210 ms");
-        f.pass(&mut e, false, ms(400));
-        f.calm(&mut e, ms(2_300));
-        assert!(!e.has_window_index(), "drained for 1.9 s");
-        f.calm(&mut e, ms(2_400));
-        assert!(e.has_window_index(), "drained for 2 s");
+        assert!(f.backed_up());
+        // the decoder is now the slower half: the channel drains between
+        // batches, but ingest still takes most of the engine's time
+        for t in (400..2_000).step_by(25) {
+            f.pass(&mut e, false, d(20), ms(t));
+        }
+        f.calm(&mut e, ms(2_000));
+        assert!(!e.has_window_index(), "busy 80% of the period");
+        assert!(f.backed_up(), "shown as catching up");
+        // the feed ends: a quiet period brings the index back
+        f.pass(&mut e, false, d(20), ms(2_100));
+        f.calm(&mut e, ms(3_900));
+        assert!(!e.has_window_index(), "the period is not over");
+        f.calm(&mut e, ms(4_000));
+        assert!(e.has_window_index(), "busy 1% of the period");
+        assert!(!f.backed_up());
     }
 }

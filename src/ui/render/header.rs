@@ -54,6 +54,9 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         "{} ev/s",
         thousands(v.events_per_sec.round() as i64)
     )));
+    if v.catching_up {
+        spans.push(Span::styled(" · catching up", t.warn()));
+    }
     if let Some(lag) = v.lag_ms {
         spans.push(Span::raw(format!(" · lag {}", lag_text(lag))));
     }
