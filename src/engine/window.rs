@@ -9,9 +9,11 @@
 //! per group (100k creators x 3,600 seconds), so each window keeps running
 //! sums per group instead, and every entity sits in a list of the second of
 //! its key: when a second leaves a window, the entities in its list leave
-//! that window's sums. Memory is per entity (user, room, order), never per
-//! event. Every key is recomputed from the engine's state after a change
-//! and moved only when it differs, so no change can be counted twice.
+//! that window's sums. Memory is per entity (user, room, order), not per
+//! event, except a queue of the gifts younger than W (8 bytes each), which
+//! "settled" needs at the millisecond. Every key is recomputed from the
+//! engine's state after a change and moved only when it differs, so no
+//! change can be counted twice.
 
 use super::intern::Interner;
 use super::{GiftBkt, HORIZON_SECS, Keyed};

@@ -42,14 +42,14 @@ pub(super) fn link_vals(l: Option<&Link>) -> LinkVals {
 }
 
 impl Engine {
-    /// Keep the window index (built from the engine's state, a pass over
-    /// users, rooms, orders and the last hour's buckets) or drop it: the
-    /// dashboard drops it while catching up with a flood, where scanning
-    /// for a view now and then costs less than keeping it per event.
     pub fn has_window_index(&self) -> bool {
         self.windex.is_some()
     }
 
+    /// Keep the window index (built from the engine's state, a pass over
+    /// users, rooms, orders and the last hour's buckets) or drop it: the
+    /// dashboard drops it while catching up with a flood, where scanning
+    /// for a view now and then costs less than keeping it per event.
     pub fn set_window_index(&mut self, on: bool) {
         if !on {
             self.windex = None;
