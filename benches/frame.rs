@@ -1,6 +1,9 @@
-//! Frame cost benchmark: one dashboard frame is an engine snapshot (with the
-//! series and ticker the view needs, `App::refresh`) plus a full render into
-//! a 120x40 `TestBackend`. Run with `cargo bench --bench frame`.
+//! Frame cost benchmark: one dashboard frame is a view (`Local::refresh`:
+//! `View::compute`, the engine snapshot read from the window index plus the
+//! series and ticker) and a full render into a 120x40 `TestBackend`. Also
+//! timed once per case: rebuilding the window index from the engine's state
+//! (what the dashboard pays when a flood is over). Run with
+//! `cargo bench --bench frame`.
 //!
 //! Cases: the bench feed (200k users) with 200 creators and with 100k
 //! creators, 1M simulated events each, window 15m (the whole feed: 1M
@@ -51,6 +54,11 @@ fn case(label: &str, creators: usize, target_ms: f64) {
         engine.ingest(ev);
     }
     let build = t.elapsed();
+    // what the dashboard pays once a flood is over: the index from the state
+    engine.set_window_index(false);
+    let t = Instant::now();
+    engine.set_window_index(true);
+    let rebuild = t.elapsed();
     let now_ms = engine.now.unwrap_or(0);
     let seen = engine.creators.len();
     let users = engine.users.len();
@@ -92,8 +100,10 @@ fn case(label: &str, creators: usize, target_ms: f64) {
     };
     println!(
         "frame {label}: creators configured {creators}, used by the simulator {used}, \
-         seen by the engine {seen}; users {users}; {EVENTS} events ingested in {:.2} s",
-        build.as_secs_f64()
+         seen by the engine {seen}; users {users}; {EVENTS} events ingested in {:.2} s; \
+         window index rebuilt from the state in {:.1} ms",
+        build.as_secs_f64(),
+        ms(rebuild)
     );
     println!(
         "frame {label}: median {:.3} ms  p95 {:.3} ms  (snapshot median {:.3} ms, \

@@ -284,9 +284,11 @@ def main():
                  "2026-11-23T20:05:00.000Z,order,,u1,Lip Tint,1,,9.99,USD,o1,paid\n```\n")
     L.append("## Dashboard\n")
     if frame_lines:
-        L.append("`cargo bench --bench frame` (benches/frame.rs: `App::refresh` = engine snapshot + series "
-                 "+ ticker, then a full render to a 120x40 `TestBackend`; window 15m; median and p95 over "
-                 "≥ 30 iterations after 5 warmup frames):\n")
+        L.append("`cargo bench --bench frame` (benches/frame.rs: `Local::refresh` = `View::compute`, the "
+                 "engine snapshot read from the window index + series + ticker, then a full render to a "
+                 "120x40 `TestBackend`; window 15m; median and p95 over ≥ 30 iterations after 5 warmup "
+                 "frames; the first line of each case also gives the time to rebuild the window index "
+                 "from the engine's state, what the dashboard pays once a flood is over):\n")
         L.append("```\n" + "\n".join(frame_lines) + "\n```\n")
     if dash:
         f = [r["feed_ended_s"] for r in dash if r.get("feed_ended_s") is not None]

@@ -95,8 +95,9 @@ fn run(
                 .as_ref()
                 .is_none_or(|(g, a)| *g != engine.generation || a != q)
         };
-        // A snapshot walks every user and order: on huge feeds keep it to
-        // about 5% of this thread's time instead of one per frame.
+        // A scanned view (no window index, or a creator's detail) walks
+        // every user and order: on huge feeds keep those to about 5% of
+        // this thread's time instead of one per frame.
         let pace = (view_cost * 20).max(frame);
         let next_view = match &want {
             Some((_, true)) => now,
