@@ -97,8 +97,10 @@ fn run(
         };
         // A scanned view (no window index, or a creator's detail) walks
         // every user and order: on huge feeds keep those to about 5% of
-        // this thread's time instead of one per frame.
-        let pace = (view_cost * 20).max(frame);
+        // this thread's time instead of one per frame, 2.5% while catching
+        // up (the header's ev/s still moves every second).
+        let share = if flood.backed_up() { 40 } else { 20 };
+        let pace = (view_cost * share).max(frame);
         let next_view = match &want {
             Some((_, true)) => now,
             Some((q, false)) if news(q, &engine) => last_view + pace,
