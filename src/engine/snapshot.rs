@@ -224,12 +224,17 @@ impl Engine {
             Some(sel) => sel.is_some() && c == sel,
         };
 
-        let p = match scope {
-            Scope::Window(secs) if only.is_none() => self
+        // The window index, when it keeps this window: the main view's user
+        // and order figures, and every creator's and gift's sums.
+        let wi = match scope {
+            Scope::Window(secs) => self
                 .windex
                 .as_ref()
-                .and_then(|x| x.window(secs))
-                .map(|wi| self.indexed_parts(wi, from)),
+                .and_then(|x| Some((x, x.window(secs)?))),
+            Scope::All => None,
+        };
+        let p = match wi {
+            Some((x, w)) if only.is_none() => Some(self.indexed_parts(x, w, from)),
             _ => None,
         };
         let Parts {
@@ -258,15 +263,8 @@ impl Engine {
             Some(_) => (k15, gmv15),
         };
 
-        // Gift sums from the rings (windows) or the running totals (all).
-        // the window index keeps each creator's and gift's window sums
-        let wi = match scope {
-            Scope::Window(secs) => self
-                .windex
-                .as_ref()
-                .and_then(|x| Some((x, x.window(secs)?))),
-            Scope::All => None,
-        };
+        // Gift sums from the index, the rings (windows) or the running
+        // totals (all).
         let keyed_sum = |k: &super::Keyed| match scope {
             Scope::All => k.all,
             Scope::Window(_) => k.recent.sum_since(sec(from)),
@@ -294,6 +292,8 @@ impl Engine {
                 continue;
             }
             let g: GiftBkt = creator_sum(cid, k);
+            // a scan fills `per_creator`; the index leaves it empty and
+            // answers per creator here, for the rows that are made
             let acc = match (per_creator.get_mut(cid as usize), wi) {
                 (Some(acc), _) => std::mem::take(acc),
                 (None, Some((x, w))) => x.creator_acc(w, cid),

@@ -391,36 +391,33 @@ impl WindowIndex {
     /// A gift in second `s` to a creator and of a gift name (each with
     /// whether its bucket of `s` is new).
     pub fn add_gift(&mut self, s: i64, creator: (u32, bool), item: (u32, bool), g: &GiftBkt) {
-        if !self.in_ring(s) {
-            return;
-        }
-        for (id, new, is_item) in [(creator.0, creator.1, false), (item.0, item.1, true)] {
-            if new {
-                self.touched[slot(s)].push((id, is_item));
-            }
-        }
-        for w in self.windows_of(s) {
-            use super::series::Bucket;
-            grown(&mut self.creator_gifts[w], creator.0).add(g);
-            grown(&mut self.item_gifts[w], item.0).add(g);
-        }
+        self.add_gift_sum(s, creator.0, false, creator.1, g);
+        self.add_gift_sum(s, item.0, true, item.1, g);
     }
 
     /// A whole bucket of a creator's (or gift name's) ring, when the index
     /// is built from the engine's state.
     pub fn add_gift_bucket(&mut self, s: i64, id: u32, item: bool, b: &GiftBkt) {
+        self.add_gift_sum(s, id, item, true, b);
+    }
+
+    /// `g` into the sums of the windows second `s` is in; `new`: the id's
+    /// bucket of `s` is new, so the second's expiry must visit it.
+    fn add_gift_sum(&mut self, s: i64, id: u32, item: bool, new: bool, g: &GiftBkt) {
+        use super::series::Bucket;
         if !self.in_ring(s) {
             return;
         }
-        self.touched[slot(s)].push((id, item));
+        if new {
+            self.touched[slot(s)].push((id, item));
+        }
         for w in self.windows_of(s) {
-            use super::series::Bucket;
             let sums = if item {
                 &mut self.item_gifts[w]
             } else {
                 &mut self.creator_gifts[w]
             };
-            grown(sums, id).add(b);
+            grown(sums, id).add(g);
         }
     }
 

@@ -255,15 +255,7 @@ impl Engine {
     }
 
     /// A windowed snapshot's user and order figures from the index.
-    pub(super) fn indexed_parts(&self, wi: usize, from: TsMs) -> Parts {
-        let Some(x) = self.windex.as_ref() else {
-            return self.scan(
-                super::Scope::Window(window::WINDOWS[wi]),
-                None,
-                from,
-                self.now.unwrap_or(0),
-            );
-        };
+    pub(super) fn indexed_parts(&self, x: &window::WindowIndex, wi: usize, from: TsMs) -> Parts {
         let b = self.recent.sum_since(sec(from));
         let mut of = OrderFigures {
             paid: b.paid.max(0) as u64,

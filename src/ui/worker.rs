@@ -76,12 +76,16 @@ fn run(
     // LIVETALLY_WINDOW_INDEX=always keeps the index through floods (the
     // soak measures its memory that way); =never never builds it
     let mut flood = Flood {
-        mode: std::env::var("LIVETALLY_WINDOW_INDEX").unwrap_or_default(),
+        mode: match std::env::var("LIVETALLY_WINDOW_INDEX").as_deref() {
+            Ok("always") => IndexMode::Always,
+            Ok("never") => IndexMode::Never,
+            _ => IndexMode::Auto,
+        },
         ..Flood::default()
     };
     // A feed that starts with a backlog (a file, a replay) is ingested
     // without the index; a calm one gets it after its first two seconds.
-    if flood.mode != "always" {
+    if flood.mode != IndexMode::Always {
         engine.set_window_index(false);
     }
     loop {
@@ -181,8 +185,15 @@ struct Flood {
     busy: Duration,
     /// The last full period was busy (or the feed is backed up now).
     loaded: bool,
-    /// "always", "never" or anything else (automatic).
-    mode: String,
+    mode: IndexMode,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum IndexMode {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 const FLOOD_AFTER: Duration = Duration::from_millis(200);
@@ -192,12 +203,12 @@ const CALM_BUSY: f64 = 0.25;
 impl Flood {
     /// Shown as "catching up": views come less often.
     fn backed_up(&self) -> bool {
-        self.mode != "always" && (self.backed_up_since.is_some() || self.loaded)
+        self.mode != IndexMode::Always && (self.backed_up_since.is_some() || self.loaded)
     }
 
     /// After an ingest pass of `spent`: were batches still waiting?
     fn pass(&mut self, engine: &mut Engine, backed_up: bool, spent: Duration, now: Instant) {
-        if self.mode == "always" || self.mode == "never" {
+        if self.mode != IndexMode::Auto {
             return;
         }
         self.busy += spent;
@@ -213,7 +224,7 @@ impl Flood {
 
     /// On every turn of the loop, also when no batch comes.
     fn calm(&mut self, engine: &mut Engine, now: Instant) {
-        if self.mode == "always" || self.mode == "never" {
+        if self.mode != IndexMode::Auto {
             return;
         }
         let start = *self.period.get_or_insert(now);
