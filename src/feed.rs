@@ -2,7 +2,7 @@
 //! each source. Shared by the report and the dashboard.
 
 use crate::decode::{Decoded, Item};
-use crate::engine::Engine;
+use crate::engine::{AHEAD, Engine};
 use crate::source::{Feed, SourceState};
 use std::collections::VecDeque;
 
@@ -95,14 +95,26 @@ impl Sources {
 
 pub fn ingest_items(engine: &mut Engine, source: &str, items: Vec<Item>) -> u64 {
     let mut events = 0;
-    for it in items {
-        match it.what {
-            Decoded::Event(ev) => {
-                events += 1;
-                engine.ingest(ev);
+    let mut rest = items.into_iter();
+    while rest.len() > 0 {
+        let ahead = rest.as_slice();
+        engine.warm(
+            ahead[..ahead.len().min(AHEAD)]
+                .iter()
+                .filter_map(|it| match &it.what {
+                    Decoded::Event(ev) => Some(ev),
+                    _ => None,
+                }),
+        );
+        for it in rest.by_ref().take(AHEAD) {
+            match it.what {
+                Decoded::Event(ev) => {
+                    events += 1;
+                    engine.ingest(ev);
+                }
+                Decoded::Skipped(_) => engine.skipped(),
+                Decoded::Rejected(reason) => engine.reject(source, it.line, reason),
             }
-            Decoded::Skipped(_) => engine.skipped(),
-            Decoded::Rejected(reason) => engine.reject(source, it.line, reason),
         }
     }
     events

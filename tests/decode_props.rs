@@ -105,4 +105,29 @@ proptest! {
         // outcome per line, plus streaks closed at the end of input
         prop_assert!(items <= objs.len() * 2);
     }
+
+    /// Lines without quotes or carriage returns take a fast path (split on
+    /// commas); quoting every field sends the same values through csv-core.
+    /// Both must decode identically.
+    #[test]
+    fn plain_csv_lines_decode_like_quoted_ones(
+        rows in proptest::collection::vec(proptest::collection::vec(
+            prop_oneof![
+                field().prop_filter("plain", |f| !f.contains(['"', '\r', '\n', ','])),
+                "[^\",\r\n]{0,12}",
+            ], 12), 1..30)
+    ) {
+        let plain: String = std::iter::once(KEYS.join(","))
+            .chain(rows.iter().map(|r| r.join(",")))
+            .map(|l| l + "\n")
+            .collect();
+        let quote = |r: &[String]| r.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(",");
+        let keys: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
+        let quoted: String = std::iter::once(quote(&keys))
+            .chain(rows.iter().map(|r| quote(r)))
+            .map(|l| l + "\n")
+            .collect();
+        let opts = DecodeOptions { format: Format::Csv, ..DecodeOptions::default() };
+        prop_assert_eq!(decode_str(&plain, opts.clone()), decode_str(&quoted, opts));
+    }
 }

@@ -16,6 +16,8 @@ pub struct CsvState {
     pending: String,
     pending_line: u64,
     quotes: usize,
+    /// The current record was split on commas alone (see `push_line`).
+    plain: bool,
 }
 
 impl CsvState {
@@ -29,6 +31,7 @@ impl CsvState {
             pending: String::new(),
             pending_line: 0,
             quotes: 0,
+            plain: false,
         }
     }
 
@@ -37,19 +40,40 @@ impl CsvState {
     }
 
     pub fn push_line(&mut self, line: &str, line_no: u64, out: &mut Vec<Item>) {
+        if self.pending.is_empty() && memchr::memchr2(b'"', b'\r', line.as_bytes()).is_none() {
+            // Most lines: no quotes and no carriage return, so the fields are
+            // exactly the comma-separated pieces; no copy, no CSV state.
+            self.plain = true;
+            self.ends.clear();
+            self.ends.extend(
+                memchr::memchr_iter(b',', line.as_bytes()).chain(std::iter::once(line.len())),
+            );
+            self.decode_record(line, line_no, out);
+            return;
+        }
         if self.pending.is_empty() {
             self.pending_line = line_no;
         } else {
             self.pending.push('\n');
         }
         self.pending.push_str(line);
-        self.quotes += line.bytes().filter(|&b| b == b'"').count();
+        self.quotes += memchr::memchr_iter(b'"', line.as_bytes()).count();
         if self.quotes % 2 == 1 {
             return; // a quoted field continues on the next line
         }
         let record = std::mem::take(&mut self.pending);
         self.quotes = 0;
-        self.decode_record(&record, self.pending_line, out);
+        self.plain = false;
+        match self.split(&record) {
+            Ok(()) => self.decode_record(&record, self.pending_line, out),
+            Err(e) => out.push(Item {
+                line: self.pending_line,
+                what: Decoded::Rejected(format!("bad CSV: {e}")),
+            }),
+        }
+        // keep the allocation for the next quoted record
+        self.pending = record;
+        self.pending.clear();
     }
 
     pub fn finish(&mut self, out: &mut Vec<Item>) {
@@ -104,25 +128,31 @@ impl CsvState {
         Ok(())
     }
 
-    fn field(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
+    /// Field `i` of the record whose field ends are in `self.ends`: a slice
+    /// of the line itself on the plain path, else of csv-core's output.
+    fn field<'s>(&'s self, record: &'s str, i: usize) -> Option<std::borrow::Cow<'s, str>> {
         let end = *self.ends.get(i)?;
+        if self.plain {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+            return record.get(start..end).map(std::borrow::Cow::Borrowed);
+        }
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         let bytes = self.out.get(start..end)?;
-        Some(String::from_utf8_lossy(bytes))
+        // csv-core only removes ASCII quotes from valid UTF-8
+        Some(match std::str::from_utf8(bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(bytes),
+        })
     }
 
     fn decode_record(&mut self, record: &str, line: u64, out: &mut Vec<Item>) {
-        if let Err(e) = self.split(record) {
-            out.push(Item {
-                line,
-                what: Decoded::Rejected(format!("bad CSV: {e}")),
-            });
-            return;
-        }
         let n = self.ends.len();
         let Some(header) = &self.header else {
             let cols: Vec<Option<Field>> = (0..n)
-                .map(|i| self.field(i).and_then(|h| self.map.field_for_header(&h)))
+                .map(|i| {
+                    self.field(record, i)
+                        .and_then(|h| self.map.field_for_header(&h))
+                })
                 .collect();
             let has = |f| cols.contains(&Some(f));
             let missing: Vec<&str> = [Field::Ts, Field::Kind]
@@ -144,7 +174,7 @@ impl CsvState {
         };
         let mut raw = RawFields::default();
         for (i, f) in header.iter().enumerate().take(n) {
-            if let (Some(f), Some(v)) = (f, self.field(i)) {
+            if let (Some(f), Some(v)) = (f, self.field(record, i)) {
                 raw.set(*f, v);
             }
         }

@@ -37,12 +37,67 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
         }
         return Ok(ms);
     }
+    if let Some(ms) = LAST_SECOND.with(|c| c.get().millis(s)) {
+        return Ok(ms);
+    }
     match DateTime::parse_from_rfc3339(s) {
-        Ok(dt) => Ok(dt.timestamp_millis()),
+        Ok(dt) => {
+            let ms = dt.timestamp_millis();
+            LAST_SECOND.with(|c| c.set(SecondCache::learn(s, ms)));
+            Ok(ms)
+        }
         Err(_) => Err(format!(
             "bad ts {:?}: expected RFC 3339 with offset or Unix epoch seconds/milliseconds",
             clip(s)
         )),
+    }
+}
+
+/// Feeds write `2026-11-23T20:00:00.123Z` and a busy one has hundreds of
+/// rows in the same second: the second's value is remembered (per decoding
+/// thread) and a row in it only adds its milliseconds. Any other shape, or
+/// another second, is parsed by chrono as before.
+#[derive(Clone, Copy)]
+struct SecondCache {
+    prefix: [u8; 19],
+    ms: TsMs,
+}
+
+thread_local! {
+    static LAST_SECOND: std::cell::Cell<SecondCache> =
+        const { std::cell::Cell::new(SecondCache { prefix: [0; 19], ms: 0 }) };
+}
+
+impl SecondCache {
+    /// The milliseconds of `YYYY-MM-DDTHH:MM:SS.mmmZ`, if that is the shape.
+    fn fraction(s: &str) -> Option<i64> {
+        let b = s.as_bytes();
+        if b.len() != 24 || b[19] != b'.' || b[23] != b'Z' {
+            return None;
+        }
+        b[20..23].iter().try_fold(0, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+        })
+    }
+
+    fn millis(&self, s: &str) -> Option<TsMs> {
+        let frac = SecondCache::fraction(s)?;
+        (self.prefix[0] != 0 && s.as_bytes()[..19] == self.prefix).then(|| self.ms + frac)
+    }
+
+    /// Remember the second of `s`, which chrono parsed to `ms`.
+    fn learn(s: &str, ms: TsMs) -> SecondCache {
+        match SecondCache::fraction(s) {
+            Some(frac) if ms.rem_euclid(1000) == frac => {
+                let mut prefix = [0; 19];
+                prefix.copy_from_slice(&s.as_bytes()[..19]);
+                SecondCache {
+                    prefix,
+                    ms: ms - frac,
+                }
+            }
+            _ => LAST_SECOND.with(|c| c.get()),
+        }
     }
 }
 
@@ -141,6 +196,33 @@ pub fn clip(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_second_agrees_with_chrono() {
+        // same second, next second, other shapes in between, a leap second
+        let rows = [
+            "2026-11-23T20:15:03.120Z",
+            "2026-11-23T20:15:03.999Z",
+            "2026-11-23T20:15:03.000Z",
+            "2026-11-23T20:15:03.5Z",
+            "2026-11-23T20:15:03.007Z",
+            "2026-11-23T21:15:03.007+01:00",
+            "2026-11-23T20:15:04.001Z",
+            "2026-11-23T20:15:03.120Z",
+            "1969-12-31T23:59:59.123Z",
+            "1969-12-31T23:59:59.124Z",
+            "2016-12-31T23:59:60.500Z",
+            "2016-12-31T23:59:60.700Z",
+            "2017-01-01T00:00:00.100Z",
+        ];
+        for s in rows {
+            let chrono = DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis();
+            assert_eq!(parse_ts(s), Ok(chrono), "{s}");
+        }
+        assert_eq!(parse_ts("1969-12-31T23:59:59.123Z"), Ok(-877));
+        // a remembered second never lets a malformed row through
+        assert!(parse_ts("2026-11-23T20:15:03.12xZ").is_err());
+    }
 
     #[test]
     fn timestamps() {

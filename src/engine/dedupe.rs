@@ -56,6 +56,13 @@ impl Dedupe {
         !self.previous.contains(&fp) && self.current.insert(fp)
     }
 
+    /// Whether an id is remembered, without remembering it (to read its
+    /// table entries ahead of `first_time`).
+    pub fn probe(&self, id: &str) -> bool {
+        let fp = fingerprint(id);
+        self.previous.contains(&fp) || self.current.contains(&fp)
+    }
+
     pub fn len(&self) -> usize {
         self.current.len() + self.previous.len()
     }

@@ -118,6 +118,11 @@ impl<T: Default> Ids<T> {
 }
 
 impl<T> Ids<T> {
+    pub fn id(&self, key: &str) -> Option<u32> {
+        let fp = fingerprint(key);
+        self.ids.get(&[(fp >> 64) as u64, fp as u64]).copied()
+    }
+
     pub fn get(&self, id: u32) -> &T {
         &self.state[id as usize]
     }

@@ -88,6 +88,17 @@ impl UserState {
         i
     }
 
+    /// Read what ingest will read of this user (see `warm`).
+    pub fn touch(&self) -> u64 {
+        let room = self
+            .rooms
+            .get(self.last_room as usize)
+            .map_or(0, |r| r.seen);
+        let gift = self.gifts.last().map_or(0, |g| g.ts);
+        let order = self.orders.first().map_or(0, |o| o.0);
+        (self.last_seen ^ room ^ gift ^ order) as u64
+    }
+
     fn room_index(&self, creator: u32) -> Option<u32> {
         let i = self.rooms.iter().position(|r| r.creator == creator)?;
         Some(i as u32)

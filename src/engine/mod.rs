@@ -9,6 +9,7 @@ mod scan;
 pub mod series;
 pub mod snapshot;
 pub mod stats;
+mod warm;
 pub mod window;
 mod windowed;
 
@@ -26,6 +27,7 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 pub use snapshot::{Scope, Snapshot};
+pub use warm::AHEAD;
 
 /// Largest qty or diamonds of one row (10^12), and largest order amount
 /// (10^9 currency units): sums of billions of rows stay inside an i64.
