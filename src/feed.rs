@@ -3,6 +3,7 @@
 
 use crate::decode::{Decoded, Item};
 use crate::engine::{AHEAD, Engine};
+use crate::model::Event;
 use crate::source::{Feed, SourceState};
 use std::collections::VecDeque;
 
@@ -93,27 +94,26 @@ impl Sources {
     }
 }
 
-pub fn ingest_items(engine: &mut Engine, source: &str, items: Vec<Item>) -> u64 {
+pub fn ingest_items(engine: &mut Engine, source: &str, mut items: Vec<Item>) -> u64 {
     let mut events = 0;
-    let mut rest = items.into_iter();
-    while rest.len() > 0 {
-        let ahead = rest.as_slice();
-        engine.warm(
-            ahead[..ahead.len().min(AHEAD)]
-                .iter()
-                .filter_map(|it| match &it.what {
-                    Decoded::Event(ev) => Some(ev),
-                    _ => None,
-                }),
-        );
-        for it in rest.by_ref().take(AHEAD) {
-            match it.what {
+    for chunk in items.chunks_mut(AHEAD) {
+        let ahead: Vec<&Event> = chunk
+            .iter()
+            .filter_map(|it| match &it.what {
+                Decoded::Event(ev) => Some(ev),
+                _ => None,
+            })
+            .collect();
+        engine.warm(&ahead);
+        drop(ahead);
+        for it in chunk {
+            match &mut it.what {
                 Decoded::Event(ev) => {
                     events += 1;
-                    engine.ingest(ev);
+                    engine.ingest_in_place(ev);
                 }
                 Decoded::Skipped(_) => engine.skipped(),
-                Decoded::Rejected(reason) => engine.reject(source, it.line, reason),
+                Decoded::Rejected(reason) => engine.reject(source, it.line, std::mem::take(reason)),
             }
         }
     }

@@ -294,6 +294,12 @@ impl Engine {
     }
 
     pub fn ingest(&mut self, mut ev: Event) {
+        self.ingest_in_place(&mut ev);
+    }
+
+    /// `ingest` without moving the event (a batch's events are read where
+    /// they lie); clamps its values in place.
+    pub fn ingest_in_place(&mut self, ev: &mut Event) {
         // Decoders reject absurd values; this bound keeps every sum far from
         // overflow whatever a decoder lets through.
         ev.qty = ev.qty.clamp(0, MAX_COUNT);
@@ -353,8 +359,8 @@ impl Engine {
             ..Bkt::default()
         };
         match ev.kind {
-            Kind::Gift => self.gift(&ev, user, creator_id, ring, &mut b),
-            Kind::Order => self.order(&ev, user, creator_id),
+            Kind::Gift => self.gift(ev, user, creator_id, ring, &mut b),
+            Kind::Order => self.order(ev, user, creator_id),
             Kind::Join => b.joins = 1,
             Kind::Like => b.likes = ev.qty,
             Kind::Follow => b.follows = 1,

@@ -14,15 +14,30 @@ use crate::model::{Event, Kind};
 pub const AHEAD: usize = 256;
 
 impl Engine {
-    pub fn warm<'a>(&self, events: impl Iterator<Item = &'a Event>) {
+    /// Each pass follows one step of the chains (id -> table entry -> state
+    /// -> the state's lists) for all events, so a pass's loads are
+    /// independent of each other and miss in parallel.
+    pub fn warm(&self, events: &[&Event]) {
         let mut sink = 0u64;
         for ev in events {
             if let Some(id) = &ev.event_id {
                 sink ^= u64::from(self.seen_ids.probe(id));
             }
+        }
+        let mut users = [u32::MAX; AHEAD];
+        for (slot, ev) in users.iter_mut().zip(events) {
             if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id(u)) {
-                sink ^= self.users.get(u).touch();
+                *slot = u;
             }
+        }
+        let known = users.iter().filter(|&&u| u != u32::MAX);
+        for &u in known.clone() {
+            sink ^= self.users.get(u).last_seen as u64;
+        }
+        for &u in known {
+            sink ^= self.users.get(u).touch();
+        }
+        for ev in events {
             if ev.kind == Kind::Order
                 && let Some(o) = ev.order_id.as_deref().and_then(|k| self.orders.id(k))
             {

@@ -4,8 +4,9 @@
 
 use std::io::{self, Read};
 
-pub enum Next {
-    Line(Vec<u8>),
+pub enum Next<'a> {
+    /// Borrowed from the reader's buffer until the next call.
+    Line(&'a [u8]),
     /// A line longer than the limit, dropped as it streamed past.
     TooLong(u64),
     Eof,
@@ -17,6 +18,8 @@ pub struct LineReader<R> {
     pos: usize,
     len: usize,
     partial: Vec<u8>,
+    /// `partial` was handed out as a line and is emptied on the next call.
+    partial_taken: bool,
     overflow: Option<u64>,
     max: usize,
     /// Bytes read from `inner` so far (to notice a truncated file).
@@ -31,20 +34,22 @@ impl<R: Read> LineReader<R> {
             pos: 0,
             len: 0,
             partial: Vec::new(),
+            partial_taken: false,
             overflow: None,
             max,
             consumed: 0,
         }
     }
 
-    pub fn next_line(&mut self) -> io::Result<Next> {
+    pub fn next_line(&mut self) -> io::Result<Next<'_>> {
         self.next_line_or(|| {})
     }
 
     /// Like `next_line`, calling `before_read` before every read of `inner`,
     /// which may block: a live pipe can pause for minutes, and what was
     /// decoded before the pause must not wait for it.
-    pub fn next_line_or(&mut self, mut before_read: impl FnMut()) -> io::Result<Next> {
+    pub fn next_line_or(&mut self, mut before_read: impl FnMut()) -> io::Result<Next<'_>> {
+        self.release_partial();
         loop {
             if self.pos == self.len {
                 before_read();
@@ -61,7 +66,7 @@ impl<R: Read> LineReader<R> {
                 self.len = n;
             }
             let chunk = &self.buf[self.pos..self.len];
-            match chunk.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', chunk) {
                 Some(i) => {
                     self.pos += i + 1;
                     if let Some(seen) = self.overflow.take() {
@@ -71,7 +76,7 @@ impl<R: Read> LineReader<R> {
                         if i > self.max {
                             return Ok(Next::TooLong(i as u64));
                         }
-                        return Ok(Next::Line(chunk[..i].to_vec()));
+                        return Ok(Next::Line(&self.buf[self.pos - i - 1..self.pos - 1]));
                     }
                     self.partial.extend_from_slice(&chunk[..i]);
                     if self.partial.len() > self.max {
@@ -79,7 +84,8 @@ impl<R: Read> LineReader<R> {
                         self.partial.clear();
                         return Ok(Next::TooLong(n));
                     }
-                    return Ok(Next::Line(std::mem::take(&mut self.partial)));
+                    self.partial_taken = true;
+                    return Ok(Next::Line(&self.partial));
                 }
                 None => {
                     let n = chunk.len();
@@ -100,14 +106,23 @@ impl<R: Read> LineReader<R> {
     }
 
     /// The unterminated last line, once the input is known to be complete.
-    pub fn take_partial(&mut self) -> Option<Next> {
+    pub fn take_partial(&mut self) -> Option<Next<'_>> {
+        self.release_partial();
         if let Some(seen) = self.overflow.take() {
             return Some(Next::TooLong(seen));
         }
         if self.partial.is_empty() {
             None
         } else {
-            Some(Next::Line(std::mem::take(&mut self.partial)))
+            self.partial_taken = true;
+            Some(Next::Line(&self.partial))
+        }
+    }
+
+    fn release_partial(&mut self) {
+        if self.partial_taken {
+            self.partial.clear();
+            self.partial_taken = false;
         }
     }
 
@@ -117,6 +132,7 @@ impl<R: Read> LineReader<R> {
         self.pos = 0;
         self.len = 0;
         self.partial.clear();
+        self.partial_taken = false;
         self.overflow = None;
         self.consumed = 0;
     }
@@ -131,13 +147,13 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match r.next_line().unwrap() {
-                Next::Line(l) => out.push(String::from_utf8_lossy(&l).into_owned()),
+                Next::Line(l) => out.push(String::from_utf8_lossy(l).into_owned()),
                 Next::TooLong(n) => out.push(format!("<too long {n}>")),
                 Next::Eof => break,
             }
         }
         if let Some(Next::Line(l)) = r.take_partial() {
-            out.push(format!("<partial {}>", String::from_utf8_lossy(&l)));
+            out.push(format!("<partial {}>", String::from_utf8_lossy(l)));
         }
         out
     }

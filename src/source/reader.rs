@@ -54,13 +54,13 @@ impl<'a> Pipeline<'a> {
                     .opts
                     .record
                     .as_ref()
-                    .and_then(|r| r.write_line(&[&bytes]))
+                    .and_then(|r| r.write_line(&[bytes]))
                 {
                     self.sink_failed("--record", &err);
                 }
-                let (text, invalid) = match String::from_utf8(bytes) {
-                    Ok(s) => (s, false),
-                    Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+                let (text, invalid) = match std::str::from_utf8(bytes) {
+                    Ok(s) => (std::borrow::Cow::Borrowed(s), false),
+                    Err(_) => (String::from_utf8_lossy(bytes), true),
                 };
                 self.batch.line_read(invalid);
                 let items = self.batch.items_mut();
