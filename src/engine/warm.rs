@@ -19,11 +19,13 @@ impl Engine {
     /// independent of each other and miss in parallel.
     pub fn warm(&self, events: &[&Event]) {
         let mut sink = 0u64;
-        for ev in events {
-            if let Some(id) = &ev.event_id {
-                sink ^= u64::from(self.seen_ids.probe(id));
-            }
+        let mut ids = [0u128; AHEAD];
+        let mut n = 0;
+        for id in events.iter().filter_map(|ev| ev.event_id.as_deref()) {
+            ids[n] = super::intern::fingerprint(id);
+            n += 1;
         }
+        sink ^= self.seen_ids.probe_all(&ids[..n]);
         let mut users = [u32::MAX; AHEAD];
         for (slot, ev) in users.iter_mut().zip(events) {
             if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id(u)) {
