@@ -95,7 +95,7 @@ impl UserState {
             .get(self.last_room as usize)
             .map_or(0, |r| r.seen);
         let gift = self.gifts.last().map_or(0, |g| g.ts);
-        let order = self.orders.first().map_or(0, |o| o.0);
+        let order = self.orders.last().map_or(0, |o| o.0);
         (self.last_seen ^ room ^ gift ^ order) as u64
     }
 
@@ -272,11 +272,11 @@ impl Engine {
         let g = &mut user.rooms[gi as usize];
         g.first = g.first.min(mark.ts);
         g.last = g.last.max(mark.ts);
-        let start = user.orders.partition_point(|&(at, _)| at < mark.ts);
         let mut touched = Vec::new();
-        if start == user.orders.len() {
+        if user.orders.last().is_none_or(|&(at, _)| at < mark.ts) {
             return (gi, touched); // the usual, in-order case: no order at or after it
         }
+        let start = user.orders.partition_point(|&(at, _)| at < mark.ts);
         let reaches = |t: TsMs| mark.ts <= t && t.saturating_sub(w) <= mark.ts;
         let orders = std::mem::take(&mut user.orders);
         let until = mark.ts.saturating_add(w);

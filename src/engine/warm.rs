@@ -26,6 +26,11 @@ impl Engine {
             n += 1;
         }
         sink ^= self.seen_ids.probe_all(&ids[..n]);
+        // the events themselves were written by the decoding thread: their
+        // lines come over from the other core
+        for ev in events {
+            sink ^= (ev.ts ^ ev.qty ^ ev.diamonds) as u64;
+        }
         let mut users = [u32::MAX; AHEAD];
         for (slot, ev) in users.iter_mut().zip(events) {
             if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id(u)) {
