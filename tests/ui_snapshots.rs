@@ -106,3 +106,19 @@ fn hostile_text_is_sanitised_and_measured() {
     }
     insta::assert_snapshot!(frame);
 }
+
+/// The dashboard draws the view that says the feed ended at once (not at
+/// the next frame slot); what it goes by is the view's sources.
+#[test]
+fn feed_ended_is_read_from_the_view_on_screen() {
+    let mut app = app_from(RULES, Scope::All);
+    assert!(app.feed_ended());
+    app.sources.list[0].state = SourceState::Reading;
+    assert!(app.feed_ended(), "still the view on screen");
+    let now = app.engine.now.unwrap_or(0);
+    app.refresh(0.0, now + 1_500);
+    assert!(!app.feed_ended());
+    app.sources.list[0].state = SourceState::Failed("gone".into());
+    app.refresh(0.0, now + 1_500);
+    assert!(app.feed_ended());
+}

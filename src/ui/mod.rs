@@ -200,10 +200,13 @@ fn main_loop(
             recv(worker.rx) -> msg => match msg {
                 Ok(worker::FromEngine::View(v)) => {
                     let first = app.view.is_none();
+                    let was_ended = app.feed_ended();
                     app.accept(*v);
                     asked = false;
                     dirty = true;
-                    force |= first && app.view.is_some();
+                    // the first view, and the one saying the feed ended,
+                    // are drawn at once rather than at the next frame slot
+                    force |= (first && app.view.is_some()) || (!was_ended && app.feed_ended());
                 }
                 Ok(worker::FromEngine::Live { events_per_sec, accepted, lag_ms, catching_up }) => {
                     app.live(events_per_sec, accepted, lag_ms, catching_up);
