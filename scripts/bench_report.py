@@ -6,6 +6,7 @@ Input files (written by scripts/bench into its temporary directory):
   results.tsv  input_format events bytes tool run wall_s rss_kb note
   checks.txt   the PASS/FAIL lines of the equality checks
   frame.txt    the output lines of `cargo bench --bench frame`
+  stages.txt   the output lines of `cargo bench --bench stages` (optional)
   dash.jsonl   one JSON line per dashboard run (scripts/bench_dashboard.py)
   meta.json    date, command, machine, versions
 """
@@ -282,6 +283,18 @@ def main():
                  "2026-11-23T20:00:10.000Z,gift,bob,u1,Rose,1,1,,,,\n"
                  "2026-11-23T20:00:10.000Z,gift,alice,u1,Rose,1,1,,,,\n"
                  "2026-11-23T20:05:00.000Z,order,,u1,Lip Tint,1,,9.99,USD,o1,paid\n```\n")
+    try:
+        stages = open(f"{a.dir}/stages.txt").read().rstrip()
+    except OSError:
+        stages = ""
+    if stages:
+        L.append("## Where the report's time goes\n")
+        L.append("`cargo bench --bench stages -- FILE RUNS` (benches/stages.rs) on the smallest feeds: "
+                 "each stage of the report alone, with its input already in memory, best of the runs. "
+                 "`livetally report` runs lines + decode on one thread and ingest on another, so on 2 "
+                 "cores its wall time is about the slower of the two plus the hand-over; the snapshot "
+                 "at the end is the last line.\n")
+        L.append("```\n" + stages + "\n```\n")
     L.append("## Dashboard\n")
     if frame_lines:
         L.append("`cargo bench --bench frame` (benches/frame.rs: `Local::refresh` = `View::compute`, the "
