@@ -1,9 +1,9 @@
 //! Where the report's time goes, stage by stage, on one input file: split
 //! into lines, decode lines to events, and ingest decoded events into the
-//! engine (the report's configuration: no window index). Each stage is
-//! timed alone, best of several runs, with its input already in memory, so
-//! the two threads of `livetally report` (reader+decoder, engine) can be
-//! compared with each other and with the whole run.
+//! engine (configured as `livetally report` configures it for all time).
+//! Each stage is timed alone, best of several runs, with its input already
+//! in memory, so the two threads of `livetally report` (reader+decoder,
+//! engine) can be compared with each other and with the whole run.
 //!
 //! `cargo bench --bench stages -- FILE [RUNS]` (a CSV or NDJSON feed, e.g.
 //! from `livetally simulate --profile bench --count 2000000 --csv`).
@@ -69,8 +69,10 @@ fn main() {
     for _ in 0..runs {
         // the copy is made before the clock starts: ingest consumes it
         let input = batches.clone();
+        // what `livetally report` (all time) configures
         let mut e = Engine::new(Config {
             window_index: false,
+            index_recent_orders: false,
             ..Config::default()
         });
         let t = Instant::now();
