@@ -173,3 +173,44 @@ fn the_header_says_when_the_engine_is_catching_up() {
     app.live(0.0, 30, Some(5), false);
     assert!(!header(&app).contains("catching up"));
 }
+
+/// Views wait for their pace (here a 5-second frame), except the one that
+/// says the feed ended: the user is waiting for exactly that.
+#[test]
+fn the_end_of_the_feed_is_shown_at_once_whatever_the_pace() {
+    let (feed_tx, feed_rx) = bounded(4);
+    let w = worker::spawn(
+        Engine::new(Config::default()),
+        Sources::new(vec!["rules.csv".into()]),
+        feed_rx,
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let all = query(Scope::All, None);
+    let want = || ToEngine::Want {
+        query: all.clone(),
+        prompt: false,
+    };
+    feed_tx.send(batch(RULES)).unwrap();
+    w.tx.send(want()).unwrap();
+    // (with or without the batch: the request may be read first)
+    let v = next_view(&w.rx, Duration::from_secs(3)).expect("the first view comes at once");
+    assert!(!v.sources.all_done());
+    w.tx.send(want()).unwrap();
+    feed_tx
+        .send(Feed::State {
+            source: 0,
+            state: livetally::source::SourceState::Ended,
+        })
+        .unwrap();
+    let t = Instant::now();
+    let v = next_view(&w.rx, Duration::from_secs(3)).expect("the end is not paced");
+    assert!(t.elapsed() < Duration::from_secs(2));
+    assert!(v.sources.all_done());
+    assert_eq!(v.snap.diamonds, 30305);
+    assert!(!v.catching_up);
+    // and news after it waits for the pace again
+    w.tx.send(want()).unwrap();
+    feed_tx.send(batch(RULES)).unwrap();
+    assert!(next_view(&w.rx, Duration::from_millis(1_500)).is_none());
+}

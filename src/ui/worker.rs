@@ -72,6 +72,8 @@ fn run(
     let mut answered: Option<(u64, Query)> = None;
     let mut last_view = Instant::now() - Duration::from_secs(10);
     let mut view_cost = Duration::ZERO;
+    // whether the last view sent said every source had ended
+    let mut shown_ended = false;
     let mut eps = (Instant::now(), engine.counters.accepted, 0.0_f64);
     // LIVETALLY_WINDOW_INDEX=always keeps the index through floods (the
     // soak measures its memory that way); =never never builds it
@@ -105,8 +107,11 @@ fn run(
         // up (the header's ev/s still moves every second).
         let share = if flood.backed_up() { 40 } else { 20 };
         let pace = (view_cost * share).max(frame);
+        // the end of the feed is shown at once, whatever the pace
+        let ended = sources.all_done() && !shown_ended;
         let next_view = match &want {
             Some((_, true)) => now,
+            Some(_) if ended => now,
             Some((q, false)) if news(q, &engine) => last_view + pace,
             _ => next_live,
         };
@@ -147,17 +152,20 @@ fn run(
                 events_per_sec: eps.2,
                 accepted: acc,
                 lag_ms: engine.now.map(|n| wall_ms() - n),
-                catching_up: flood.backed_up(),
+                catching_up: flood.backed_up() && !sources.all_done(),
             };
             if out.send(live).is_err() {
                 return (engine, sources);
             }
         }
         let Some((q, prompt)) = &want else { continue };
-        if *prompt || (news(q, &engine) && now >= last_view + pace) {
+        let ended = sources.all_done() && !shown_ended;
+        if *prompt || ended || (news(q, &engine) && now >= last_view + pace) {
             let t0 = Instant::now();
             let mut v = View::compute(&engine, &sources, q, eps.2, wall_ms());
-            v.catching_up = flood.backed_up();
+            // nothing is left to catch up with once every source has ended
+            v.catching_up = flood.backed_up() && !sources.all_done();
+            shown_ended = sources.all_done();
             view_cost = t0.elapsed();
             last_view = Instant::now();
             answered = Some((engine.generation, q.clone()));
