@@ -32,7 +32,7 @@ fn key(c: KeyCode) -> KeyEvent {
 fn names(app: &App) -> Vec<String> {
     app.creator_rows()
         .iter()
-        .map(|r| r.creator.clone())
+        .map(|r| r.creator.to_string())
         .collect()
 }
 
@@ -241,7 +241,7 @@ fn a_page_of_creators_is_the_same_slice_a_full_sort_gives() {
     let all: Vec<String> = names(&a);
     assert_eq!(all.len(), 500);
     let (page, start, sel) = a.creator_page(20);
-    let page: Vec<String> = page.iter().map(|r| r.creator.clone()).collect();
+    let page: Vec<String> = page.iter().map(|r| r.creator.to_string()).collect();
     // the selection (row 137) is the last visible row
     assert_eq!((start, sel), (118, Some(19)));
     assert_eq!(page, all[118..138].to_vec());

@@ -98,7 +98,7 @@ pub struct OrderFigures {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatorRow {
-    pub creator: String,
+    pub creator: crate::model::Text,
     pub gifts_sent: i64,
     pub diamonds: i64,
     pub gifters: u64,
@@ -303,7 +303,7 @@ impl Engine {
                 continue;
             }
             creators.push(CreatorRow {
-                creator: name.to_string(),
+                creator: name.into(),
                 gifts_sent: g.gifts_sent,
                 diamonds: g.diamonds,
                 gifters: acc.gifters,

@@ -11,7 +11,7 @@ pub fn to_json(s: &Snapshot) -> Value {
     let mut creators = Vec::new();
     for r in &s.creators {
         creators.push(json!({
-            "creator": r.creator,
+            "creator": r.creator.as_str(),
             "gifts_sent": r.gifts_sent,
             "diamonds": r.diamonds,
             "gifters": r.gifters,

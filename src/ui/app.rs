@@ -285,7 +285,7 @@ impl App {
             let first = rows
                 .into_iter()
                 .min_by(|a, b| self.creator_order(a, b))
-                .map(|r| r.creator.clone());
+                .map(|r| r.creator.to_string());
             self.selected = first;
         }
     }
@@ -296,7 +296,7 @@ impl App {
                 let names: Vec<String> = self
                     .creator_rows()
                     .iter()
-                    .map(|r| r.creator.clone())
+                    .map(|r| r.creator.to_string())
                     .collect();
                 if names.is_empty() {
                     return;

@@ -38,7 +38,7 @@ pub fn export(app: &App) -> Result<(PathBuf, PathBuf), String> {
             .collect::<Vec<_>>()
             .join("; ");
         w.write_record([
-            r.creator.clone(),
+            r.creator.to_string(),
             r.gifts_sent.to_string(),
             r.diamonds.to_string(),
             r.gifters.to_string(),
