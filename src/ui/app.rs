@@ -247,7 +247,7 @@ impl App {
     pub fn creator_page(&self, len: usize) -> (Vec<&CreatorRow>, usize, Option<usize>) {
         let mut rows = self.filtered_creators();
         let sel_pos = self.selected.as_ref().and_then(|sel| {
-            let sel_row = rows.iter().find(|r| &r.creator == sel)?;
+            let sel_row = rows.iter().find(|r| r.creator == sel)?;
             Some(
                 rows.iter()
                     .filter(|r| self.creator_order(r, sel_row).is_lt())
@@ -271,7 +271,7 @@ impl App {
 
     pub fn selected_index(&self) -> Option<usize> {
         let sel = self.selected.as_ref()?;
-        self.creator_rows().iter().position(|r| &r.creator == sel)
+        self.creator_rows().iter().position(|r| r.creator == sel)
     }
 
     /// After every refresh: linear, no sort (it runs once per frame).
@@ -280,7 +280,7 @@ impl App {
         let valid = self
             .selected
             .as_ref()
-            .is_some_and(|s| rows.iter().any(|r| &r.creator == s));
+            .is_some_and(|s| rows.iter().any(|r| r.creator == s));
         if !valid {
             let first = rows
                 .into_iter()
