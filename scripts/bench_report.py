@@ -237,8 +237,6 @@ def main():
              "`(median)` the median wall of the same runs, peak RSS the median. Every run is `/usr/bin/time -f '%e %M' CMD`: peak RSS is its `%M`; "
              "the wall time is read from the shell's nanosecond clock around it, since `%e` has "
              "0.01 s steps (it includes ~1 ms of process start). "
-             "The report from stdin and the dashboard's ingest (1M CSV) are runs of under a second: "
-             "at least 5 of each. "
              "Files are read from the page cache (each is generated just before its runs). "
              "MB = 10^6 bytes of input. `wall / livetally` > 1 means slower than livetally.\n")
     L.append("- `wc -l FILE`: the floor, reading the bytes and counting lines.")
