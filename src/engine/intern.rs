@@ -118,6 +118,7 @@ impl<T: Default> Ids<T> {
 }
 
 impl<T> Ids<T> {
+    /// The id of `key`, if it has one (no entry is made).
     pub fn id(&self, key: &str) -> Option<u32> {
         let fp = fingerprint(key);
         self.ids.get(&[(fp >> 64) as u64, fp as u64]).copied()

@@ -19,10 +19,13 @@ impl Engine {
     /// independent of each other and miss in parallel.
     pub fn warm(&self, events: &[&Event]) {
         let mut sink = 0u64;
+        // (at most AHEAD events are read ahead, whatever the caller passes)
+        let events = &events[..events.len().min(AHEAD)];
         let mut ids = [0u128; AHEAD];
         let mut n = 0;
-        for id in events.iter().filter_map(|ev| ev.event_id.as_deref()) {
-            ids[n] = super::intern::fingerprint(id);
+        let with_ids = events.iter().filter_map(|ev| ev.event_id.as_deref());
+        for (slot, id) in ids.iter_mut().zip(with_ids) {
+            *slot = super::intern::fingerprint(id);
             n += 1;
         }
         sink ^= self.seen_ids.probe_all(&ids[..n]);
