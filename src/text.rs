@@ -9,7 +9,10 @@ use unicode_width::UnicodeWidthStr;
 
 /// Replace what could drive the terminal with visible placeholders:
 /// C0 controls become their control pictures (ESC shows as ␛), DEL ␡,
-/// C1 controls and bidi overrides/isolates �.
+/// C1 controls and bidi overrides/isolates �. Flags (pairs of regional
+/// indicators) become their two letters, 🇧🇷 -> BR: terminals disagree on
+/// their width (tmux gives each indicator a cell of its own), and a screen
+/// drawn with the wrong width keeps stray halves where text changes.
 pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(needs_replacing) {
         return std::borrow::Cow::Borrowed(s);
@@ -18,7 +21,11 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn needs_replacing(c: char) -> bool {
-    is_terminal_control(c)
+    is_terminal_control(c) || is_regional_indicator(c)
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
 }
 
 /// Control characters and bidirectional formatting characters.
@@ -36,6 +43,7 @@ fn replacement(c: char) -> char {
         0x7F => '\u{2421}',
         0x80..=0x9F => '\u{FFFD}',
         _ if is_bidi_control(c) => '\u{FFFD}',
+        0x1F1E6..=0x1F1FF => char::from_u32(c as u32 - 0x1F1E6 + 'A' as u32).unwrap_or('?'),
         _ => c,
     }
 }
@@ -90,6 +98,8 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[2Jb"), "a␛[2Jb");
         assert_eq!(sanitize("x\u{202E}y\u{9b}z"), "x\u{FFFD}y\u{FFFD}z");
         assert_eq!(sanitize("plain 🌹 名前"), "plain 🌹 名前");
+        assert_eq!(sanitize("Lukas🇧🇷 🇯🇵x🇿"), "LukasBR JPxZ");
+        assert_eq!(width(&sanitize("a🇧🇷b")), width("a🇧🇷b"));
     }
 
     #[test]
@@ -101,9 +111,8 @@ mod tests {
         assert_eq!(truncate("abcdef", 3), "ab…");
         assert_eq!(truncate("e\u{301}x", 2), "e\u{301}x");
         assert_eq!(truncate("anything", 0), "");
-        // a flag is two regional indicators: kept whole or dropped whole
-        let flag = truncate("ab🇧🇷🇧🇷cd", 5);
-        assert!(flag == "ab🇧🇷…" || flag == "ab…", "{flag}");
-        assert!(width(&flag) <= 5);
+        // flags are shown as their letters, so they cut like letters
+        assert_eq!(truncate("ab🇧🇷🇧🇷cd", 5), "abBR…");
+        assert_eq!(truncate("👍🏽👍🏽", 3), "👍🏽…");
     }
 }
