@@ -3,7 +3,6 @@
 
 use crate::decode::{Decoded, Item};
 use crate::engine::{AHEAD, Engine};
-use crate::model::Event;
 use crate::source::{Feed, SourceState};
 use std::collections::VecDeque;
 
@@ -97,15 +96,10 @@ impl Sources {
 pub fn ingest_items(engine: &mut Engine, source: &str, mut items: Vec<Item>) -> u64 {
     let mut events = 0;
     for chunk in items.chunks_mut(AHEAD) {
-        let ahead: Vec<&Event> = chunk
-            .iter()
-            .filter_map(|it| match &it.what {
-                Decoded::Event(ev) => Some(ev),
-                _ => None,
-            })
-            .collect();
-        engine.warm(&ahead);
-        drop(ahead);
+        engine.warm(chunk.iter().filter_map(|it| match &it.what {
+            Decoded::Event(ev) => Some(ev),
+            _ => None,
+        }));
         for it in chunk {
             match &mut it.what {
                 Decoded::Event(ev) => {

@@ -225,14 +225,10 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
         }
     }
     // more than AHEAD events handed to the read-ahead at once is harmless
-    let all: Vec<&Event> = items
-        .iter()
-        .filter_map(|it| match &it.what {
-            Decoded::Event(e) => Some(e),
-            _ => None,
-        })
-        .collect();
-    b.warm(&all);
+    b.warm(items.iter().filter_map(|it| match &it.what {
+        Decoded::Event(e) => Some(e),
+        _ => None,
+    }));
     for batch in items.chunks(1_000) {
         ingest_items(&mut b, "feed", batch.to_vec());
     }

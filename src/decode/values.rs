@@ -43,7 +43,9 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
     match DateTime::parse_from_rfc3339(s) {
         Ok(dt) => {
             let ms = dt.timestamp_millis();
-            LAST_SECOND.with(|c| c.set(SecondCache::learn(s, ms)));
+            if let Some(second) = SecondCache::learn(s, ms) {
+                LAST_SECOND.with(|c| c.set(second));
+            }
             Ok(ms)
         }
         Err(_) => Err(format!(
@@ -85,19 +87,15 @@ impl SecondCache {
         (self.prefix[0] != 0 && s.as_bytes()[..19] == self.prefix).then(|| self.ms + frac)
     }
 
-    /// Remember the second of `s`, which chrono parsed to `ms`.
-    fn learn(s: &str, ms: TsMs) -> SecondCache {
-        match SecondCache::fraction(s) {
-            Some(frac) if ms.rem_euclid(1000) == frac => {
-                let mut prefix = [0; 19];
-                prefix.copy_from_slice(&s.as_bytes()[..19]);
-                SecondCache {
-                    prefix,
-                    ms: ms - frac,
-                }
-            }
-            _ => LAST_SECOND.with(|c| c.get()),
-        }
+    /// The second of `s`, which chrono parsed to `ms`, if `s` has the shape.
+    fn learn(s: &str, ms: TsMs) -> Option<SecondCache> {
+        let frac = SecondCache::fraction(s).filter(|&f| ms.rem_euclid(1000) == f)?;
+        let mut prefix = [0; 19];
+        prefix.copy_from_slice(&s.as_bytes()[..19]);
+        Some(SecondCache {
+            prefix,
+            ms: ms - frac,
+        })
     }
 }
 

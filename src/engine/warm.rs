@@ -16,14 +16,14 @@ pub const AHEAD: usize = 256;
 impl Engine {
     /// Each pass follows one step of the chains (id -> table entry -> state
     /// -> the state's lists) for all events, so a pass's loads are
-    /// independent of each other and miss in parallel.
-    pub fn warm(&self, events: &[&Event]) {
+    /// independent of each other and miss in parallel. At most `AHEAD`
+    /// events are read ahead, whatever the caller passes.
+    pub fn warm<'a>(&self, events: impl Iterator<Item = &'a Event> + Clone) {
+        let events = events.take(AHEAD);
         let mut sink = 0u64;
-        // (at most AHEAD events are read ahead, whatever the caller passes)
-        let events = &events[..events.len().min(AHEAD)];
         let mut ids = [0u128; AHEAD];
         let mut n = 0;
-        let with_ids = events.iter().filter_map(|ev| ev.event_id.as_deref());
+        let with_ids = events.clone().filter_map(|ev| ev.event_id.as_deref());
         for (slot, id) in ids.iter_mut().zip(with_ids) {
             *slot = super::intern::fingerprint(id);
             n += 1;
@@ -31,11 +31,11 @@ impl Engine {
         sink ^= self.seen_ids.probe_all(&ids[..n]);
         // the events themselves were written by the decoding thread: their
         // lines come over from the other core
-        for ev in events {
+        for ev in events.clone() {
             sink ^= (ev.ts ^ ev.qty ^ ev.diamonds) as u64;
         }
         let mut users = [u32::MAX; AHEAD];
-        for (slot, ev) in users.iter_mut().zip(events) {
+        for (slot, ev) in users.iter_mut().zip(events.clone()) {
             if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id(u)) {
                 *slot = u;
             }
