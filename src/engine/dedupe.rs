@@ -118,4 +118,40 @@ mod tests {
         assert!(!d.first_time("6", 0));
         assert_eq!(d.len(), 4);
     }
+
+    /// The same answers as the rule written with two sets of the ids
+    /// themselves, over random feeds with repeats, time jumps and caps
+    /// small enough to rotate by count and by time many times.
+    #[test]
+    fn answers_like_two_generations_of_strings() {
+        use proptest::prelude::*;
+        use std::collections::HashSet;
+        let step = (0u32..400, 0i64..120 * MIN);
+        let feed = proptest::collection::vec(step, 1..3000);
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+        let result = runner.run(&(1usize..300, feed), |(cap, feed)| {
+            let mut d = Dedupe::with_cap(cap);
+            let (mut cur, mut prev) = (HashSet::new(), HashSet::new());
+            let mut since: Option<TsMs> = None;
+            let mut now = 0;
+            for (i, (id, jump)) in feed.into_iter().enumerate() {
+                // time mostly stands still, sometimes jumps past the hour
+                now += if i % 97 == 0 { jump } else { jump % 1000 };
+                let id = format!("e{id}");
+                match since {
+                    None => since = Some(now),
+                    Some(s) if now - s >= HORIZON_SECS * 1000 || cur.len() >= cap => {
+                        prev = std::mem::take(&mut cur);
+                        since = Some(now);
+                    }
+                    Some(_) => {}
+                }
+                let want = !prev.contains(&id) && cur.insert(id.clone());
+                prop_assert_eq!(d.first_time(&id, now), want, "{} at step {}", id, i);
+                prop_assert_eq!(d.len(), cur.len() + prev.len());
+            }
+            Ok(())
+        });
+        assert!(result.is_ok(), "{result:?}");
+    }
 }
