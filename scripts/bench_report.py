@@ -234,7 +234,9 @@ def main():
     L.append("## Headless report vs DuckDB\n")
     L.append(f"**wall s is the best of {meta['runs']} runs** (the least disturbed by other "
              "work on the machine; events/s, MB/s, the ratio and the targets use it), "
-             "`(median)` the median wall of the same runs, peak RSS the median. Every run is `/usr/bin/time -f '%e %M' CMD`: peak RSS is its `%M`; "
+             "`(median)` the median wall of the same runs, peak RSS the median. The tools take turns on each "
+             "input (run 1 of `wc -l`, livetally, DuckDB threads=1, threads=2, then run 2 of each...), so a "
+             "drift of the machine's speed falls on every tool's run alike. Every run is `/usr/bin/time -f '%e %M' CMD`: peak RSS is its `%M`; "
              "the wall time is read from the shell's nanosecond clock around it, since `%e` has "
              "0.01 s steps (it includes ~1 ms of process start). "
              "Files are read from the page cache (each is generated just before its runs). "
