@@ -12,7 +12,7 @@
 //! Criterion: memory must not grow with the number of events once the
 //! working set is there. What the engine keeps per event is bounded by
 //! event time: gift times for the last hour + W, per-second buckets for an
-//! hour, event ids for an hour or 917,504 ids. What it keeps per entity
+//! hour, event ids for an hour or 458,752 ids. What it keeps per entity
 //! grows with new entities: users and creators (the bench profile has 200k
 //! users and 200 creators, nearly all seen in the first half) and orders
 //! (every order keeps its lifecycle and links so that a refund days later is

@@ -25,10 +25,10 @@ impl Engine {
         let mut n = 0;
         let with_ids = events.clone().filter_map(|ev| ev.event_id.as_deref());
         for (slot, id) in ids.iter_mut().zip(with_ids) {
-            *slot = super::intern::fingerprint(id);
+            *slot = super::dedupe::key(id);
             n += 1;
         }
-        sink ^= self.seen_ids.probe_all(&ids[..n]);
+        sink ^= self.seen_ids.touch_all(&ids[..n]);
         // the events themselves were written by the decoding thread: their
         // lines come over from the other core
         for ev in events.clone() {
