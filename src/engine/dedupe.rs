@@ -94,11 +94,21 @@ pub fn key(id: &str) -> u128 {
 /// bytes, then a slot it only learns from them. Grows (8x at a time) up to
 /// the size its cap needs, and keeps its size when cleared.
 struct Table {
-    slots: Vec<u128>,
+    lines: Vec<Line>,
     mask: usize,
     len: usize,
     max_lines: usize,
 }
+
+/// One cache line of slots, aligned so it is one: a large allocation
+/// starts 16 bytes into a page, and a line read ahead would otherwise
+/// leave its last slot in the next, unread cache line.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Line([u128; PER_LINE]);
+
+/// Where a fingerprint is, or would go: a line and a slot in it.
+type At = (usize, usize);
 
 impl Table {
     fn for_cap(cap: usize) -> Table {
@@ -106,7 +116,7 @@ impl Table {
         let max_lines = max_slots.div_ceil(PER_LINE).next_power_of_two();
         let lines = max_lines.min(16);
         Table {
-            slots: vec![0; lines * PER_LINE],
+            lines: vec![Line::default(); lines],
             mask: lines - 1,
             len: 0,
             max_lines,
@@ -114,7 +124,7 @@ impl Table {
     }
 
     fn clear(&mut self) {
-        self.slots.fill(0);
+        self.lines.fill(Line::default());
         self.len = 0;
     }
 
@@ -124,21 +134,23 @@ impl Table {
 
     /// A slot of `fp`'s first line, read and thrown away.
     fn touch(&self, fp: u128) -> u64 {
-        self.slots
-            .get(self.line_of(fp) * PER_LINE)
-            .copied()
-            .unwrap_or(0) as u64
+        self.lines
+            .get(self.line_of(fp))
+            .map_or(0, |l| l.0[0] as u64)
+    }
+
+    fn slot(&self, (line, i): At) -> u128 {
+        self.lines.get(line).map_or(0, |l| l.0[i])
     }
 
     /// The slot holding `fp`, or the empty slot where it belongs; `None`
     /// only if every slot is taken, which the fill bound rules out.
-    fn find(&self, fp: u128) -> Option<usize> {
+    fn find(&self, fp: u128) -> Option<At> {
         let mut line = self.line_of(fp);
         for _ in 0..=self.mask {
-            let at = line * PER_LINE;
-            let slots = self.slots.get(at..at + PER_LINE)?;
+            let slots = &self.lines.get(line)?.0;
             if let Some(i) = slots.iter().position(|&s| s == fp || s == 0) {
-                return Some(at + i);
+                return Some((line, i));
             }
             line = (line + 1) & self.mask;
         }
@@ -146,20 +158,20 @@ impl Table {
     }
 
     fn contains(&self, fp: u128) -> bool {
-        self.find(fp).is_some_and(|i| self.slots[i] == fp)
+        self.find(fp).is_some_and(|at| self.slot(at) == fp)
     }
 
     /// True if `fp` was not there (and now is).
     fn insert(&mut self, fp: u128) -> bool {
         let lines = self.mask + 1;
-        if (self.len + 1) * 16 > self.slots.len() * 7 && lines < self.max_lines {
+        if (self.len + 1) * 16 > lines * PER_LINE * 7 && lines < self.max_lines {
             // by 8 at a time: rehashing is a miss per id, and a feed that
             // fills one size usually fills the next
             self.grow((lines * 8).min(self.max_lines));
         }
         match self.find(fp) {
-            Some(i) if self.slots[i] == 0 => {
-                self.slots[i] = fp;
+            Some(at) if self.slot(at) == 0 => {
+                self.put(at, fp);
                 self.len += 1;
                 true
             }
@@ -169,12 +181,18 @@ impl Table {
         }
     }
 
+    fn put(&mut self, (line, i): At, fp: u128) {
+        if let Some(l) = self.lines.get_mut(line) {
+            l.0[i] = fp;
+        }
+    }
+
     fn grow(&mut self, lines: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![0; lines * PER_LINE]);
+        let old = std::mem::replace(&mut self.lines, vec![Line::default(); lines]);
         self.mask = lines - 1;
-        for fp in old.into_iter().filter(|&s| s != 0) {
-            if let Some(i) = self.find(fp) {
-                self.slots[i] = fp;
+        for fp in old.iter().flat_map(|l| l.0).filter(|&s| s != 0) {
+            if let Some(at) = self.find(fp) {
+                self.put(at, fp);
             }
         }
     }
@@ -270,5 +288,8 @@ mod tests {
             16 << 20
         );
         assert_eq!(Table::for_cap(3).max_lines, 2);
+        // a line read ahead is one cache line
+        assert_eq!(std::mem::size_of::<Line>(), 64);
+        assert_eq!(std::mem::align_of::<Line>(), 64);
     }
 }
