@@ -40,14 +40,10 @@ impl CsvState {
     }
 
     pub fn push_line(&mut self, line: &str, line_no: u64, out: &mut Vec<Item>) {
-        if self.pending.is_empty() && memchr::memchr2(b'"', b'\r', line.as_bytes()).is_none() {
+        if self.pending.is_empty() && self.split_plain(line) {
             // Most lines: no quotes and no carriage return, so the fields are
             // exactly the comma-separated pieces; no copy, no CSV state.
             self.plain = true;
-            self.ends.clear();
-            self.ends.extend(
-                memchr::memchr_iter(b',', line.as_bytes()).chain(std::iter::once(line.len())),
-            );
             self.decode_record(line, line_no, out);
             return;
         }
@@ -74,6 +70,21 @@ impl CsvState {
         // keep the allocation for the next quoted record
         self.pending = record;
         self.pending.clear();
+    }
+
+    /// The field ends of a line without quotes or carriage returns, found
+    /// in one pass; false (and `ends` to be refilled) if it has either.
+    fn split_plain(&mut self, line: &str) -> bool {
+        let bytes = line.as_bytes();
+        self.ends.clear();
+        for i in memchr::memchr3_iter(b',', b'"', b'\r', bytes) {
+            if bytes.get(i) != Some(&b',') {
+                return false;
+            }
+            self.ends.push(i);
+        }
+        self.ends.push(line.len());
+        true
     }
 
     pub fn finish(&mut self, out: &mut Vec<Item>) {

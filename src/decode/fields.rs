@@ -135,14 +135,44 @@ impl<'a> RawFields<'a> {
     pub fn get(&self, f: Field) -> Option<&str> {
         self.vals[f as usize]
             .as_deref()
-            .map(str::trim)
+            .map(trim)
             .filter(|s| !s.is_empty())
+    }
+}
+
+/// `str::trim`, answered at once when both ends are printable ASCII (the
+/// usual field): neither can be whitespace then.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "u1",
+            "\u{a0}x\u{a0}",
+            "x\u{2003}",
+            "é",
+            " é ",
+            "a b",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn map_renames_and_hides_the_original_name() {

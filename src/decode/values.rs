@@ -8,7 +8,7 @@ const MS_THRESHOLD: i64 = 100_000_000_000;
 
 /// RFC 3339 with an offset, or integer/decimal Unix epoch seconds or milliseconds.
 pub fn parse_ts(s: &str) -> Result<TsMs, String> {
-    let s = s.trim();
+    let s = super::fields::trim(s);
     if s.is_empty() {
         return Err("missing ts".into());
     }
@@ -109,7 +109,7 @@ pub fn epoch_to_ms(n: i64) -> TsMs {
 
 /// A non-negative integer count such as `qty` or `diamonds`.
 pub fn parse_count(name: &str, s: &str) -> Result<i64, String> {
-    let t = s.trim();
+    let t = super::fields::trim(s);
     if let Ok(n) = t.parse::<i64>() {
         if n < 0 {
             return Err(format!("negative {name} {n}"));
@@ -133,7 +133,7 @@ pub fn parse_count(name: &str, s: &str) -> Result<i64, String> {
 
 /// A decimal amount such as `21.58` or `-3` into `MONEY_SCALE` units, exactly.
 pub fn parse_amount(s: &str) -> Result<i64, String> {
-    let t = s.trim();
+    let t = super::fields::trim(s);
     let bad = || format!("non-numeric amount {:?}", clip(t));
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
