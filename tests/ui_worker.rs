@@ -3,13 +3,13 @@
 //! no news makes none, a view for an older query is never shown, a paused
 //! view stays frozen unless the user changed the window.
 
-use crossbeam_channel::{Receiver, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 use livetally::decode::{DecodeOptions, decode_str};
 use livetally::engine::{Config, Engine, Scope};
 use livetally::feed::Sources;
 use livetally::source::Feed;
 use livetally::ui::app::{Action, App, Query, View};
-use livetally::ui::worker::{self, FromEngine, ToEngine};
+use livetally::ui::worker::{self, FromEngine, ToEngine, Worker};
 use std::time::{Duration, Instant};
 
 const RULES: &str = include_str!("fixtures/rules.csv");
@@ -37,6 +37,20 @@ fn next_view(rx: &Receiver<FromEngine>, within: Duration) -> Option<View> {
     }
 }
 
+/// An engine thread for one source (rules.csv) drawing at most once a
+/// `frame`, and the sender of its feed.
+fn spawn_worker(frame: Duration) -> (Sender<Feed>, Worker) {
+    let (feed_tx, feed_rx) = bounded(4);
+    let w = worker::spawn(
+        Engine::new(Config::default()),
+        Sources::new(vec!["rules.csv".into()]),
+        feed_rx,
+        frame,
+    )
+    .unwrap();
+    (feed_tx, w)
+}
+
 fn query(scope: Scope, detail: Option<&str>) -> Query {
     Query {
         scope,
@@ -46,14 +60,7 @@ fn query(scope: Scope, detail: Option<&str>) -> Query {
 
 #[test]
 fn the_engine_thread_answers_queries_with_news_only() {
-    let (feed_tx, feed_rx) = bounded(4);
-    let w = worker::spawn(
-        Engine::new(Config::default()),
-        Sources::new(vec!["rules.csv".into()]),
-        feed_rx,
-        Duration::from_millis(10),
-    )
-    .unwrap();
+    let (feed_tx, w) = spawn_worker(Duration::from_millis(10));
     let all = query(Scope::All, None);
     w.tx.send(ToEngine::Want {
         query: all.clone(),
@@ -178,14 +185,7 @@ fn the_header_says_when_the_engine_is_catching_up() {
 /// says the feed ended: the user is waiting for exactly that.
 #[test]
 fn the_end_of_the_feed_is_shown_at_once_whatever_the_pace() {
-    let (feed_tx, feed_rx) = bounded(4);
-    let w = worker::spawn(
-        Engine::new(Config::default()),
-        Sources::new(vec!["rules.csv".into()]),
-        feed_rx,
-        Duration::from_secs(5),
-    )
-    .unwrap();
+    let (feed_tx, w) = spawn_worker(Duration::from_secs(5));
     let all = query(Scope::All, None);
     let want = || ToEngine::Want {
         query: all.clone(),

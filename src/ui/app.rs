@@ -186,12 +186,12 @@ impl App {
         }
     }
 
-    /// Creator rows as shown: filtered, sorted, stable between refreshes.
     /// Every source has ended or failed (as of the view on screen).
     pub fn feed_ended(&self) -> bool {
         self.view.as_ref().is_some_and(|v| v.sources.all_done())
     }
 
+    /// Creator rows as shown: filtered, sorted, stable between refreshes.
     pub fn creator_rows(&self) -> Vec<&CreatorRow> {
         let mut rows = self.filtered_creators();
         rows.sort_by(|a, b| self.creator_order(a, b));
