@@ -73,6 +73,7 @@ fn main() {
         let mut e = Engine::new(Config {
             window_index: false,
             index_recent_orders: false,
+            keyed_rings: false,
             ..Config::default()
         });
         let t = Instant::now();

@@ -241,3 +241,42 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
         to_json(&b.snapshot(Scope::All, None))
     );
 }
+
+/// `livetally report` for all time keeps no windows (no index, no order
+/// rows, no per-creator or per-gift seconds): its all-time snapshot, for
+/// everyone and for each creator, is the full engine's.
+#[test]
+fn the_all_time_report_configuration_gives_the_full_engines_answers() {
+    let mut rng = StdRng::seed_from_u64(13);
+    let mut ev = sim(8, 16_000, 3.0);
+    for chunk in ev.chunks_mut(40) {
+        chunk.shuffle(&mut rng);
+    }
+    let mut full = Engine::new(Config::default());
+    let mut report = Engine::new(Config {
+        window_index: false,
+        index_recent_orders: false,
+        keyed_rings: false,
+        ..Config::default()
+    });
+    for (i, e) in ev.into_iter().enumerate() {
+        full.ingest(e.clone());
+        report.ingest(e);
+        if i % 4_000 == 3_999 {
+            let (x, y) = (
+                full.snapshot(Scope::All, None),
+                report.snapshot(Scope::All, None),
+            );
+            assert_eq!(to_json(&x), to_json(&y), "after {} events", i + 1);
+            assert!(x.creators.len() == 6 && x.gifts_sent > 0);
+            for c in x.creators.iter().map(|c| c.creator.to_string()) {
+                assert_eq!(
+                    to_json(&full.snapshot(Scope::All, Some(&c))),
+                    to_json(&report.snapshot(Scope::All, Some(&c))),
+                    "{c} after {} events",
+                    i + 1
+                );
+            }
+        }
+    }
+}

@@ -23,6 +23,7 @@ pub fn engine_config(a: &FeedArgs) -> Result<Config, Exit> {
         usd_per_coin: a.usd_per_coin,
         creator_usd_per_coin: a.creator_usd_per_coin,
         index_recent_orders: true,
+        keyed_rings: true,
         window_index: true,
     })
 }

@@ -53,6 +53,9 @@ pub struct Config {
     /// dashboard, a windowed report); an all-time report reads every order
     /// anyway and saves the memory.
     pub index_recent_orders: bool,
+    /// Keep each creator's and gift's last hour by the second, for windowed
+    /// snapshots; an all-time report reads only their running totals.
+    pub keyed_rings: bool,
     /// Keep the windows' figures incrementally (`window`): the dashboard
     /// reads them every frame; a report reads one snapshot and scans.
     pub window_index: bool,
@@ -66,6 +69,7 @@ impl Default for Config {
             usd_per_coin: 0.0133,
             creator_usd_per_coin: 0.0025,
             index_recent_orders: true,
+            keyed_rings: true,
             window_index: true,
         }
     }
@@ -398,16 +402,18 @@ impl Engine {
             diamonds: ev.diamonds,
         };
         let min = self.min_sec();
+        // the window index reads these rings
+        let keyed_ring = ring && (self.cfg.keyed_rings || self.windex.is_some());
         let creator_name = ev.creator.as_deref().unwrap_or("unknown");
         let creator = match creator_id {
             Some(id) => id,
             None => self.creators.entry(creator_name).0,
         };
         let c = self.creators.get_mut(creator);
-        let new_c = c.add(ev.ts, &g, ring, min);
+        let new_c = c.add(ev.ts, &g, keyed_ring, min);
         let item_name = ev.item.as_deref().unwrap_or("(unnamed gift)");
         let (item, it) = self.gift_items.entry(item_name);
-        let new_i = it.add(ev.ts, &g, ring, min);
+        let new_i = it.add(ev.ts, &g, keyed_ring, min);
         if ring && let Some(x) = self.windex.as_mut() {
             x.add_gift(sec(ev.ts), (creator, new_c), (item, new_i), &g);
         }
