@@ -96,15 +96,17 @@ impl Sources {
 pub fn ingest_items(engine: &mut Engine, source: &str, mut items: Vec<Item>) -> u64 {
     let mut events = 0;
     for chunk in items.chunks_mut(AHEAD) {
-        engine.warm(chunk.iter().filter_map(|it| match &it.what {
+        let ahead = engine.warm(chunk.iter().filter_map(|it| match &it.what {
             Decoded::Event(ev) => Some(ev),
             _ => None,
         }));
+        let mut i = 0;
         for it in chunk {
             match &mut it.what {
                 Decoded::Event(ev) => {
+                    engine.ingest_hinted(ev, ahead.hint(i));
+                    i += 1;
                     events += 1;
-                    engine.ingest_in_place(ev);
                 }
                 Decoded::Skipped(_) => engine.skipped(),
                 Decoded::Rejected(reason) => engine.reject(source, it.line, std::mem::take(reason)),

@@ -42,6 +42,11 @@ impl Dedupe {
 
     /// True the first time an id is seen. `now` is the newest event time.
     pub fn first_time(&mut self, id: &str, now: TsMs) -> bool {
+        self.first_time_key(key(id), now)
+    }
+
+    /// `first_time` for an id whose `key` is already known.
+    pub fn first_time_key(&mut self, fp: u128, now: TsMs) -> bool {
         match self.current_since {
             None => self.current_since = Some(now),
             Some(since) if now - since >= HORIZON_SECS * 1000 || self.current.len >= self.cap => {
@@ -53,7 +58,6 @@ impl Dedupe {
             }
             Some(_) => {}
         }
-        let fp = key(id);
         !self.previous.contains(fp) && self.current.insert(fp)
     }
 
@@ -64,7 +68,8 @@ impl Dedupe {
     pub fn touch_all(&self, fps: &[u128]) -> u64 {
         let mut sink = 0;
         for t in [&self.previous, &self.current] {
-            for &fp in fps {
+            // 0: an event without an id
+            for &fp in fps.iter().filter(|&&fp| fp != 0) {
                 sink ^= t.touch(fp);
             }
         }

@@ -27,7 +27,7 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
 pub use snapshot::{Scope, Snapshot};
-pub use warm::AHEAD;
+pub use warm::{AHEAD, Ahead, Hint};
 
 /// Largest qty or diamonds of one row (10^12), and largest order amount
 /// (10^9 currency units): sums of billions of rows stay inside an i64.
@@ -304,15 +304,22 @@ impl Engine {
     /// `ingest` without moving the event (a batch's events are read where
     /// they lie); clamps its values in place.
     pub fn ingest_in_place(&mut self, ev: &mut Event) {
+        self.ingest_hinted(ev, Hint::default());
+    }
+
+    /// `ingest_in_place` with what the read-ahead (`warm`) found for this
+    /// event, which must be this event's.
+    pub fn ingest_hinted(&mut self, ev: &mut Event, hint: Hint) {
         // Decoders reject absurd values; this bound keeps every sum far from
         // overflow whatever a decoder lets through.
         ev.qty = ev.qty.clamp(0, MAX_COUNT);
         ev.diamonds = ev.diamonds.clamp(0, MAX_COUNT);
         ev.amount = ev.amount.map(|a| a.clamp(-MAX_AMOUNT, MAX_AMOUNT));
         if let Some(id) = &ev.event_id
-            && !self
-                .seen_ids
-                .first_time(id, self.now.map_or(ev.ts, |n| n.max(ev.ts)))
+            && !self.seen_ids.first_time_key(
+                hint.key.unwrap_or_else(|| dedupe::key(id)),
+                self.now.map_or(ev.ts, |n| n.max(ev.ts)),
+            )
         {
             self.counters.duplicates += 1;
             self.generation += 1;
@@ -349,7 +356,13 @@ impl Engine {
         }
         let creator_id = ev.creator.as_deref().map(|c| self.creators.entry(c).0);
         let user = ev.user.as_deref().map(|u| {
-            let (id, st) = self.users.entry(u);
+            let (id, st) = match hint.user {
+                Some(id) => {
+                    debug_assert_eq!(self.users.name(id), u, "a hint for another event");
+                    (id, self.users.get_mut(id))
+                }
+                None => self.users.entry(u),
+            };
             st.last_seen = st.last_seen.max(ev.ts);
             if let Some(c) = creator_id {
                 let r = st.room(c);

@@ -13,34 +13,64 @@ use crate::model::{Event, Kind};
 /// Events read ahead at a time: their lines (~8 each) stay well inside L2.
 pub const AHEAD: usize = 256;
 
+/// What the read-ahead found, by the event's place in the run, so ingest
+/// does not hash and look up the same strings again. Exact: user ids are
+/// never reused, and a user unknown here is looked up by name.
+pub struct Ahead {
+    /// The user's id if the user was known (`u32::MAX` otherwise).
+    users: [u32; AHEAD],
+    /// The event id's dedupe key (0: the event has no id).
+    keys: [u128; AHEAD],
+}
+
+/// What ingest may skip looking up for one event.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hint {
+    pub user: Option<u32>,
+    pub key: Option<u128>,
+}
+
+impl Ahead {
+    /// The hint for the `i`-th event of the run.
+    pub fn hint(&self, i: usize) -> Hint {
+        Hint {
+            user: self.users.get(i).copied().filter(|&u| u != u32::MAX),
+            key: self.keys.get(i).copied().filter(|&k| k != 0),
+        }
+    }
+}
+
 impl Engine {
     /// Each pass follows one step of the chains (id -> table entry -> state
     /// -> the state's lists) for all events, so a pass's loads are
     /// independent of each other and miss in parallel. At most `AHEAD`
     /// events are read ahead, whatever the caller passes.
-    pub fn warm<'a>(&self, events: impl Iterator<Item = &'a Event> + Clone) {
+    pub fn warm<'a>(&self, events: impl Iterator<Item = &'a Event> + Clone) -> Ahead {
         let events = events.take(AHEAD);
         let mut sink = 0u64;
-        let mut ids = [0u128; AHEAD];
+        let mut ahead = Ahead {
+            users: [u32::MAX; AHEAD],
+            keys: [0; AHEAD],
+        };
         let mut n = 0;
-        let with_ids = events.clone().filter_map(|ev| ev.event_id.as_deref());
-        for (slot, id) in ids.iter_mut().zip(with_ids) {
-            *slot = super::dedupe::key(id);
+        for (slot, ev) in ahead.keys.iter_mut().zip(events.clone()) {
+            if let Some(id) = ev.event_id.as_deref() {
+                *slot = super::dedupe::key(id);
+            }
             n += 1;
         }
-        sink ^= self.seen_ids.touch_all(&ids[..n]);
+        sink ^= self.seen_ids.touch_all(&ahead.keys[..n]);
         // the events themselves were written by the decoding thread: their
         // lines come over from the other core
         for ev in events.clone() {
             sink ^= (ev.ts ^ ev.qty ^ ev.diamonds) as u64;
         }
-        let mut users = [u32::MAX; AHEAD];
-        for (slot, ev) in users.iter_mut().zip(events.clone()) {
+        for (slot, ev) in ahead.users.iter_mut().zip(events.clone()) {
             if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id(u)) {
                 *slot = u;
             }
         }
-        let known = users.iter().filter(|&&u| u != u32::MAX);
+        let known = ahead.users.iter().filter(|&&u| u != u32::MAX);
         for &u in known.clone() {
             sink ^= self.users.get(u).last_seen as u64;
         }
@@ -55,5 +85,6 @@ impl Engine {
             }
         }
         std::hint::black_box(sink);
+        ahead
     }
 }
