@@ -1,8 +1,8 @@
 //! A fast path for canonical NDJSON lines: only the keys livetally knows,
 //! borrowed from the line where JSON allows, without building a JSON tree.
-//! Anything unusual (a nested value where a scalar belongs, a duplicate
-//! key, no `kind`) returns `None` and the line takes the general path,
-//! which gives the same answer more slowly.
+//! Anything unusual (not an object, a nested value where a scalar belongs,
+//! a repeated canonical key, no `kind`) returns `None` and the line takes
+//! the general path, which gives the same answer more slowly.
 
 use super::fields::{Field, RawFields};
 use serde::Deserialize;
@@ -61,62 +61,82 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
     }
 }
 
-#[derive(Deserialize)]
-struct Row<'a> {
-    #[serde(borrow, default)]
-    ts: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    kind: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    creator: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    user: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    nickname: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    item: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    qty: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    diamonds: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    amount: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    currency: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    order_id: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    status: Option<Scalar<'a>>,
-    #[serde(borrow, default)]
-    event_id: Option<Scalar<'a>>,
+/// A canonical field's key, matched as serde's derive would (exactly,
+/// after unescaping) without allocating; `None` for any other key.
+struct Key(Option<Field>);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(match v {
+                    "ts" => Some(Field::Ts),
+                    "kind" => Some(Field::Kind),
+                    "creator" => Some(Field::Creator),
+                    "user" => Some(Field::User),
+                    "nickname" => Some(Field::Nickname),
+                    "item" => Some(Field::Item),
+                    "qty" => Some(Field::Qty),
+                    "diamonds" => Some(Field::Diamonds),
+                    "amount" => Some(Field::Amount),
+                    "currency" => Some(Field::Currency),
+                    "order_id" => Some(Field::OrderId),
+                    "status" => Some(Field::Status),
+                    "event_id" => Some(Field::EventId),
+                    _ => None,
+                }))
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The canonical fields of one JSON object, read straight into
+/// `RawFields` (no struct of 13 options moved around per line).
+struct Object<'a>(RawFields<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Object<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Object<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut raw = RawFields::default();
+                let mut seen = 0u32;
+                while let Some(Key(key)) = map.next_key()? {
+                    let Some(f) = key else {
+                        map.next_value::<de::IgnoredAny>()?;
+                        continue;
+                    };
+                    // a repeated key is left to the general path, as the
+                    // derive did
+                    if seen & (1 << f as u32) != 0 {
+                        return Err(de::Error::duplicate_field(f.name()));
+                    }
+                    seen |= 1 << f as u32;
+                    if let Scalar(Some(text)) = map.next_value()? {
+                        raw.set(f, text);
+                    }
+                }
+                Ok(Object(raw))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
 /// The canonical fields of `line`, or `None` when the general path must decide.
 pub fn fields(line: &str) -> Option<RawFields<'_>> {
-    let row: Row = serde_json::from_str(line).ok()?;
-    row.kind.as_ref()?.0.as_ref()?;
-    let mut raw = RawFields::default();
-    let pairs = [
-        (Field::Ts, row.ts),
-        (Field::Kind, row.kind),
-        (Field::Creator, row.creator),
-        (Field::User, row.user),
-        (Field::Nickname, row.nickname),
-        (Field::Item, row.item),
-        (Field::Qty, row.qty),
-        (Field::Diamonds, row.diamonds),
-        (Field::Amount, row.amount),
-        (Field::Currency, row.currency),
-        (Field::OrderId, row.order_id),
-        (Field::Status, row.status),
-        (Field::EventId, row.event_id),
-    ];
-    for (f, v) in pairs {
-        if let Some(Scalar(Some(text))) = v {
-            raw.set(f, text);
-        }
-    }
-    Some(raw)
+    let Object(raw) = serde_json::from_str(line).ok()?;
+    raw.is_set(Field::Kind).then_some(raw)
 }
 
 #[cfg(test)]
@@ -134,6 +154,9 @@ mod tests {
             r#"{"ts":1795464903,"kind":"order","amount":21.58,"status":null,"item":true}"#,
             r#"{"ts":"x","kind":"gift"}"#,
             r#"{"ts":1795464903,"kind":"comment","amount":1e3}"#,
+            // an escaped key is the key; other keys may repeat
+            r#"{"ts":1795464903,"k\u0069nd":"gift","x":1,"x":[2],"user":"u1"}"#,
+            r#"{"ts":1795464903,"kind":"","user":"u1"}"#,
         ];
         let opts = crate::decode::DecodeOptions::default();
         for line in lines {
@@ -149,6 +172,17 @@ mod tests {
         assert!(fields(r#"{"ts":1,"kind":"gift","kind":"join"}"#).is_none());
         assert!(fields(r#"{"ts":1,"kind":"gift","user":{"id":1}}"#).is_none());
         assert!(fields(r#"{"ts":1,"qty":2}"#).is_none());
+        assert!(fields(r#"{"ts":1,"kind":null}"#).is_none());
+        // not an object: the general path rejects it
+        assert!(fields(r#"[1795464903,"gift","kind"]"#).is_none());
+        let items = crate::decode::decode_str(
+            "{\"ts\":1,\"kind\":\"join\"}\n[1795464903,\"gift\",\"kind\"]",
+            opts.clone(),
+        );
+        assert_eq!(
+            items[1].what,
+            crate::decode::Decoded::Rejected("JSON line is not an object".into())
+        );
         let raw = fields(r#"{"ts":1,"kind":"gift","qty":2.5,"user":"x"}"#).unwrap();
         assert_eq!(raw.get(Field::Qty), Some("2.5"));
     }

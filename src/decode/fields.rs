@@ -131,6 +131,11 @@ impl<'a> RawFields<'a> {
         self.vals[f as usize] = Some(v.into());
     }
 
+    /// Whether a field has a value at all, blank or not.
+    pub fn is_set(&self, f: Field) -> bool {
+        self.vals[f as usize].is_some()
+    }
+
     /// Non-blank value of a field.
     pub fn get(&self, f: Field) -> Option<&str> {
         self.vals[f as usize]
