@@ -20,9 +20,10 @@ pub fn decode_line(
         })
     };
     // Canonical lines (the bulk of a big feed) skip the JSON tree.
+    let mut raw = RawFields::default();
     if opts.map.is_empty()
         && line.contains("\"kind\"")
-        && let Some(raw) = super::canonical_json::fields(line)
+        && super::canonical_json::fields_into(line, &mut raw)
     {
         out.push(Item {
             line: line_no,
