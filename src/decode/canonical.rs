@@ -2,6 +2,7 @@
 
 use super::fields::{Field, RawFields};
 use super::values::{clip, parse_amount, parse_count, parse_ts};
+use super::{Decoded, Item};
 use crate::model::{Currency, Event, Kind, OrderStatus};
 
 /// What one record decodes to.
@@ -13,15 +14,56 @@ pub enum Record {
 }
 
 pub fn build_event(raw: &RawFields<'_>, constant_kind: Option<&str>) -> Result<Record, String> {
+    let mut ev = Event::new(0, Kind::Join);
+    Ok(match fill_event(raw, constant_kind, &mut ev)? {
+        None => Record::Event(ev),
+        Some(kind) => Record::Skipped(kind),
+    })
+}
+
+/// `build_event` appended to `out` as the item of input line `line`, built
+/// where it stays: an event returned by value was copied three times on
+/// its way into the batch (Record, Decoded, Item).
+pub fn push_record(
+    raw: &RawFields<'_>,
+    constant_kind: Option<&str>,
+    line: u64,
+    out: &mut Vec<Item>,
+) {
+    out.push(Item {
+        line,
+        what: Decoded::Event(Event::new(0, Kind::Join)),
+    });
+    let Some(Item { what, .. }) = out.last_mut() else {
+        return;
+    };
+    let Decoded::Event(ev) = what else {
+        return;
+    };
+    match fill_event(raw, constant_kind, ev) {
+        Ok(None) => {}
+        Ok(Some(kind)) => *what = Decoded::Skipped(kind),
+        Err(reason) => *what = Decoded::Rejected(reason),
+    }
+}
+
+/// Fills `ev` (fresh from `Event::new`) from the fields; `Some(kind)` for a
+/// kind livetally does not aggregate.
+fn fill_event(
+    raw: &RawFields<'_>,
+    constant_kind: Option<&str>,
+    ev: &mut Event,
+) -> Result<Option<String>, String> {
     let kind_text = raw
         .get(Field::Kind)
         .or(constant_kind)
         .ok_or("missing kind")?;
     let ts = parse_ts(raw.get(Field::Ts).ok_or("missing ts")?)?;
     let Some(kind) = Kind::parse(kind_text) else {
-        return Ok(Record::Skipped(clip(kind_text)));
+        return Ok(Some(clip(kind_text)));
     };
-    let mut ev = Event::new(ts, kind);
+    ev.ts = ts;
+    ev.kind = kind;
     let text = |f: Field| raw.get(f).map(crate::model::Text::from);
     ev.creator = text(Field::Creator);
     ev.user = text(Field::User);
@@ -46,5 +88,5 @@ pub fn build_event(raw: &RawFields<'_>, constant_kind: Option<&str>) -> Result<R
         ev.status =
             Some(OrderStatus::parse(s).ok_or_else(|| format!("unknown status {:?}", clip(s)))?);
     }
-    Ok(Record::Event(ev))
+    Ok(None)
 }

@@ -2,7 +2,7 @@
 //! it arrives; a quoted field may span lines, so a record is held until its
 //! quotes balance.
 
-use super::canonical::{Record, build_event};
+use super::canonical::push_record;
 use super::fields::{Field, FieldMap, RawFields};
 use super::{Decoded, Item};
 use csv_core::ReadRecordResult;
@@ -189,11 +189,6 @@ impl CsvState {
                 raw.set(*f, v);
             }
         }
-        let what = match build_event(&raw, self.map.constant_kind.as_deref()) {
-            Ok(Record::Event(e)) => Decoded::Event(e),
-            Ok(Record::Skipped(k)) => Decoded::Skipped(k),
-            Err(reason) => Decoded::Rejected(reason),
-        };
-        out.push(Item { line, what });
+        push_record(&raw, self.map.constant_kind.as_deref(), line, out);
     }
 }

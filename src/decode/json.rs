@@ -1,7 +1,7 @@
 //! NDJSON decoding: canonical objects (keys named like the CSV columns, or
 //! renamed with `--map`), else the real-feed adapters.
 
-use super::canonical::{Record, build_event};
+use super::canonical::push_record;
 use super::fields::{Field, RawFields};
 use super::{DecodeOptions, Decoded, Item, adapters};
 use serde_json::Value;
@@ -25,14 +25,7 @@ pub fn decode_line(
         && line.contains("\"kind\"")
         && super::canonical_json::fields_into(line, &mut raw)
     {
-        out.push(Item {
-            line: line_no,
-            what: match build_event(&raw, None) {
-                Ok(Record::Event(e)) => Decoded::Event(e),
-                Ok(Record::Skipped(k)) => Decoded::Skipped(k),
-                Err(reason) => Decoded::Rejected(reason),
-            },
-        });
+        push_record(&raw, None, line_no, out);
         return;
     }
     let value: Value = match serde_json::from_str(line) {
@@ -44,15 +37,7 @@ pub fn decode_line(
     };
     if !opts.map.is_empty() || obj.contains_key("kind") {
         let raw = raw_fields(&value, opts);
-        let what = match build_event(&raw, opts.map.constant_kind.as_deref()) {
-            Ok(Record::Event(e)) => Decoded::Event(e),
-            Ok(Record::Skipped(k)) => Decoded::Skipped(k),
-            Err(reason) => Decoded::Rejected(reason),
-        };
-        out.push(Item {
-            line: line_no,
-            what,
-        });
+        push_record(&raw, opts.map.constant_kind.as_deref(), line_no, out);
         return;
     }
     if let Err(reason) = adapters.decode(&value, line_no, out) {
