@@ -74,6 +74,7 @@ fn main() {
             window_index: false,
             index_recent_orders: false,
             keyed_rings: false,
+            ticker: false,
             ..Config::default()
         });
         let t = Instant::now();

@@ -243,8 +243,8 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
 }
 
 /// `livetally report` for all time keeps no windows (no index, no order
-/// rows, no per-creator or per-gift seconds): its all-time snapshot, for
-/// everyone and for each creator, is the full engine's.
+/// rows, no per-creator or per-gift seconds) and no ticker: its all-time
+/// snapshot, for everyone and for each creator, is the full engine's.
 #[test]
 fn the_all_time_report_configuration_gives_the_full_engines_answers() {
     let mut rng = StdRng::seed_from_u64(13);
@@ -257,6 +257,7 @@ fn the_all_time_report_configuration_gives_the_full_engines_answers() {
         window_index: false,
         index_recent_orders: false,
         keyed_rings: false,
+        ticker: false,
         ..Config::default()
     });
     for (i, e) in ev.into_iter().enumerate() {

@@ -24,6 +24,7 @@ pub fn engine_config(a: &FeedArgs) -> Result<Config, Exit> {
         creator_usd_per_coin: a.creator_usd_per_coin,
         index_recent_orders: true,
         keyed_rings: true,
+        ticker: true,
         window_index: true,
     })
 }

@@ -18,6 +18,7 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     let mut cfg = options::engine_config(&args.feed)?;
     cfg.index_recent_orders = scope != Scope::All;
     cfg.keyed_rings = scope != Scope::All;
+    cfg.ticker = false;
     // one snapshot at the end: a scan costs less than keeping the index
     cfg.window_index = false;
     let inputs = options::inputs(&args.feed, None)?;

@@ -56,6 +56,9 @@ pub struct Config {
     /// Keep each creator's and gift's last hour by the second, for windowed
     /// snapshots; an all-time report reads only their running totals.
     pub keyed_rings: bool,
+    /// Keep the ticker of notable events (big gifts, order status
+    /// changes), which only the dashboard shows.
+    pub ticker: bool,
     /// Keep the windows' figures incrementally (`window`): the dashboard
     /// reads them every frame; a report reads one snapshot and scans.
     pub window_index: bool,
@@ -70,6 +73,7 @@ impl Default for Config {
             creator_usd_per_coin: 0.0025,
             index_recent_orders: true,
             keyed_rings: true,
+            ticker: true,
             window_index: true,
         }
     }
@@ -441,7 +445,7 @@ impl Engine {
                 }
             }
         }
-        if ev.diamonds >= self.cfg.big_gift {
+        if self.cfg.ticker && ev.diamonds >= self.cfg.big_gift {
             self.notable(Notable {
                 ts: ev.ts,
                 kind: NotableKind::BigGift,
@@ -514,6 +518,7 @@ impl Engine {
             self.apply_order(&new, 1);
         }
         let changed_to = match (before, after) {
+            _ if !self.cfg.ticker => None,
             (Some(b), Some(a)) if b.status == a.status => None,
             (_, Some(a)) => Some(a),
             _ => None,
