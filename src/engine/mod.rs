@@ -13,7 +13,7 @@ mod warm;
 pub mod window;
 mod windowed;
 
-use crate::model::{Currency, Event, Kind, OrderStatus, TsMs};
+use crate::model::{Currency, Event, Kind, OrderStatus, Text, TsMs};
 use intern::{Ids, Interner};
 pub use links::{GiftMark, UserState};
 use orders::{Contribution, OrderState, RowUpdate};
@@ -190,9 +190,11 @@ pub enum NotableKind {
 pub struct Notable {
     pub ts: TsMs,
     pub kind: NotableKind,
-    pub creator: String,
-    pub user: String,
-    pub what: String,
+    // inline text: a flood makes a notable of every payment, and all but
+    // the newest 200 are dropped again at once
+    pub creator: Text,
+    pub user: Text,
+    pub what: Text,
     pub diamonds: i64,
     pub amount: Option<(i64, Currency)>,
 }
@@ -449,9 +451,9 @@ impl Engine {
             self.notable(Notable {
                 ts: ev.ts,
                 kind: NotableKind::BigGift,
-                creator: creator_name.to_string(),
+                creator: creator_name.into(),
                 user: display_user(ev),
-                what: format!("{} x{}", item_name, ev.qty),
+                what: compact_str::format_compact!("{} x{}", item_name, ev.qty),
                 diamonds: ev.diamonds,
                 amount: None,
             });
@@ -534,10 +536,10 @@ impl Engine {
                 let o = self.orders.get(oid);
                 let creator = o
                     .creator()
-                    .map_or(String::new(), |c| self.creators.name(c).to_string());
+                    .map_or(Text::default(), |c| self.creators.name(c).into());
                 let what = o
                     .item()
-                    .map_or(String::new(), |i| self.products.name(i).to_string());
+                    .map_or(Text::default(), |i| self.products.name(i).into());
                 self.notable(Notable {
                     ts: ev.ts,
                     kind,
@@ -613,11 +615,11 @@ fn order_bucket(c: &Contribution, sign: i64, b: &mut Bkt, paid_part: bool, statu
     }
 }
 
-fn display_user(ev: &Event) -> String {
+fn display_user(ev: &Event) -> Text {
     ev.nickname
         .clone()
         .or_else(|| ev.user.clone())
-        .map_or_else(|| "anonymous".to_string(), |t| t.to_string())
+        .unwrap_or_else(|| Text::const_new("anonymous"))
 }
 
 pub fn sec(ts: TsMs) -> i64 {

@@ -53,7 +53,7 @@ impl View {
             ticker: engine
                 .ticker
                 .iter()
-                .filter(|n| q.detail.as_ref().is_none_or(|d| &n.creator == d))
+                .filter(|n| q.detail.as_ref().is_none_or(|d| n.creator == *d))
                 .cloned()
                 .collect(),
             rejects: engine.rejects.iter().rev().cloned().collect(),

@@ -39,7 +39,7 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
             let who_w = rest / 2;
             let what_w = rest - who_w;
             let who = if n.creator.is_empty() {
-                n.user.clone()
+                n.user.to_string()
             } else {
                 format!("{} → {}", n.user, n.creator)
             };
