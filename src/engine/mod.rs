@@ -113,6 +113,28 @@ pub struct Bkt {
     pub gmv: BTreeMap<Currency, Gmv>,
 }
 
+impl Bkt {
+    /// What one event adds by itself (an order's money and statuses go
+    /// through `apply_order`): the few fields it touches, where adding a
+    /// whole bucket made two passes over all of them per event.
+    fn tally(&mut self, ev: &Event) {
+        self.events += 1;
+        match ev.kind {
+            Kind::Gift => {
+                self.gift_rows += 1;
+                self.gifts_sent += ev.qty;
+                self.diamonds += ev.diamonds;
+            }
+            Kind::Order => {}
+            Kind::Join => self.joins += 1,
+            Kind::Like => self.likes += ev.qty,
+            Kind::Follow => self.follows += 1,
+            Kind::Share => self.shares += 1,
+            Kind::Viewers => self.viewers_peak = self.viewers_peak.max(ev.qty),
+        }
+    }
+}
+
 impl Bucket for Bkt {
     fn add(&mut self, o: &Self) {
         self.events += o.events;
@@ -377,27 +399,15 @@ impl Engine {
             }
             id
         });
-        let mut b = Bkt {
-            events: 1,
-            ..Bkt::default()
-        };
         match ev.kind {
-            Kind::Gift => self.gift(ev, user, creator_id, ring, &mut b),
+            Kind::Gift => self.gift(ev, user, creator_id, ring),
             Kind::Order => self.order(ev, user, creator_id),
-            Kind::Join => b.joins = 1,
-            Kind::Like => b.likes = ev.qty,
-            Kind::Follow => b.follows = 1,
-            Kind::Share => b.shares = 1,
-            Kind::Viewers => {
-                b.viewers_peak = ev.qty;
-                if Some(ev.ts) == self.now {
-                    self.viewers_now = Some(ev.qty);
-                }
-            }
+            Kind::Viewers if Some(ev.ts) == self.now => self.viewers_now = Some(ev.qty),
+            _ => {}
         }
-        self.all.add(&b);
+        self.all.tally(ev);
         if ring {
-            self.recent.at(sec(ev.ts)).add(&b);
+            self.recent.at(sec(ev.ts)).tally(ev);
         }
         if let Some(u) = user {
             // after the gift is recorded: its latest event and gift
@@ -405,17 +415,7 @@ impl Engine {
         }
     }
 
-    fn gift(
-        &mut self,
-        ev: &Event,
-        user: Option<u32>,
-        creator_id: Option<u32>,
-        ring: bool,
-        b: &mut Bkt,
-    ) {
-        b.gift_rows = 1;
-        b.gifts_sent = ev.qty;
-        b.diamonds = ev.diamonds;
+    fn gift(&mut self, ev: &Event, user: Option<u32>, creator_id: Option<u32>, ring: bool) {
         let g = GiftBkt {
             gifts_sent: ev.qty,
             diamonds: ev.diamonds,
