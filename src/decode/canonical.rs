@@ -5,25 +5,10 @@ use super::values::{clip, parse_amount, parse_count, parse_ts};
 use super::{Decoded, Item};
 use crate::model::{Currency, Event, Kind, OrderStatus};
 
-/// What one record decodes to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Record {
-    Event(Event),
-    /// A kind livetally does not aggregate (comments, ...): counted, not an error.
-    Skipped(String),
-}
-
-pub fn build_event(raw: &RawFields<'_>, constant_kind: Option<&str>) -> Result<Record, String> {
-    let mut ev = Event::new(0, Kind::Join);
-    Ok(match fill_event(raw, constant_kind, &mut ev)? {
-        None => Record::Event(ev),
-        Some(kind) => Record::Skipped(kind),
-    })
-}
-
-/// `build_event` appended to `out` as the item of input line `line`, built
-/// where it stays: an event returned by value was copied three times on
-/// its way into the batch (Record, Decoded, Item).
+/// The event of one record's fields (or why it is skipped or rejected),
+/// appended to `out` as the item of input line `line` and built where it
+/// stays: an event returned by value was copied three times on its way
+/// into the batch.
 pub fn push_record(
     raw: &RawFields<'_>,
     constant_kind: Option<&str>,

@@ -13,7 +13,6 @@ pub mod json;
 pub mod values;
 
 use crate::model::Event;
-pub use canonical::Record;
 use fields::FieldMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

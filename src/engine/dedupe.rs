@@ -250,7 +250,7 @@ mod tests {
 
     /// The same answers as the rule written with two sets of strings, over
     /// random feeds with repeats, time jumps and caps small enough that
-    /// tables grow, fill to 7/8, wrap around and rotate many times.
+    /// tables grow, fill to 7/16, wrap around and rotate many times.
     #[test]
     fn answers_like_two_generations_of_strings() {
         use proptest::prelude::*;
