@@ -1,6 +1,7 @@
 //! Where the report's time goes, stage by stage, on one input file: split
-//! into lines, decode lines to events, and ingest decoded events into the
-//! engine (configured as `livetally report` configures it for all time).
+//! into lines, decode lines to events and mark repeated event ids (the
+//! reader's thread), and ingest decoded events into the engine (configured
+//! as `livetally report` configures it for all time, one input).
 //! Each stage is timed alone, best of several runs, with its input already
 //! in memory, so the two threads of `livetally report` (reader+decoder,
 //! engine) can be compared with each other and with the whole run.
@@ -11,6 +12,7 @@
 use livetally::decode::{DecodeOptions, Item, LineDecoder};
 use livetally::engine::{Config, Engine, Scope};
 use livetally::feed::ingest_items;
+use livetally::source::dedupe::Upstream;
 use std::time::{Duration, Instant};
 
 const BATCH: usize = 4096;
@@ -30,15 +32,18 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 
 fn decode(text: &str) -> Vec<Vec<Item>> {
     let mut d = LineDecoder::new(DecodeOptions::default());
+    let mut up = Upstream::default();
     let mut batches = Vec::new();
     let mut cur = Vec::with_capacity(BATCH);
     for (i, line) in text.lines().enumerate() {
         d.push_line(line, i as u64 + 1, &mut cur);
         if cur.len() >= BATCH {
+            up.mark(&mut cur);
             batches.push(std::mem::replace(&mut cur, Vec::with_capacity(BATCH)));
         }
     }
     d.finish(&mut cur);
+    up.mark(&mut cur);
     batches.push(cur);
     batches
 }
@@ -75,6 +80,7 @@ fn main() {
             index_recent_orders: false,
             keyed_rings: false,
             ticker: false,
+            dedupe: false,
             ..Config::default()
         });
         let t = Instant::now();

@@ -109,6 +109,7 @@ pub fn ingest_items(engine: &mut Engine, source: &str, mut items: Vec<Item>) -> 
                     events += 1;
                 }
                 Decoded::Skipped(_) => engine.skipped(),
+                Decoded::Duplicate => engine.duplicate(),
                 Decoded::Rejected(reason) => engine.reject(source, it.line, std::mem::take(reason)),
             }
         }

@@ -46,6 +46,7 @@ fn run(text: &str, opts: DecodeOptions) -> Run {
                 engine.reject("fixture", it.line, reason.clone());
                 rejected.push((it.line, reason));
             }
+            Decoded::Duplicate => engine.duplicate(),
         }
     }
     Run {

@@ -67,6 +67,7 @@ fn bad_rows_are_rejected_with_reasons_and_do_not_stop_the_feed() {
             Decoded::Event(e) => format!("{}:event {}", i.line, e.kind.as_str()),
             Decoded::Skipped(k) => format!("{}:skipped {k}", i.line),
             Decoded::Rejected(r) => format!("{}:{r}", i.line),
+            Decoded::Duplicate => format!("{}:duplicate", i.line),
         })
         .collect();
     assert_eq!(

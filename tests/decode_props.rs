@@ -17,6 +17,7 @@ fn ingest_all(text: &str, opts: DecodeOptions) -> (usize, usize) {
                 rejected += 1;
                 e.reject("prop", it.line, r.clone());
             }
+            Decoded::Duplicate => e.duplicate(),
         }
     }
     for scope in Scope::CYCLE {

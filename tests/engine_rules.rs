@@ -18,6 +18,7 @@ fn engine() -> Engine {
             Decoded::Event(ev) => e.ingest(ev),
             Decoded::Skipped(_) => e.skipped(),
             Decoded::Rejected(r) => e.reject("rules.csv", it.line, r),
+            Decoded::Duplicate => e.duplicate(),
         }
     }
     e

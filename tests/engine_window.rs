@@ -187,11 +187,14 @@ fn an_index_rebuilt_from_the_engine_matches_the_scan() {
 
 /// The report's and the dashboard's path (`ingest_items`: batches, read
 /// ahead, events ingested in place) gives what ingesting event by event
-/// gives, rejected and skipped lines included.
+/// gives, rejected and skipped lines included; so does marking duplicates
+/// on the reader's thread (`source::dedupe`, one input) with the engine's
+/// own check off.
 #[test]
 fn batched_ingest_with_read_ahead_matches_event_by_event() {
     use livetally::decode::Item;
     use livetally::feed::ingest_items;
+    use livetally::source::dedupe::Upstream;
     let mut ev = sim(6, 12_000, 3.0);
     let mut rng = StdRng::seed_from_u64(5);
     for chunk in ev.chunks_mut(50) {
@@ -201,6 +204,11 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
     for i in (0..ev.len()).step_by(97) {
         let dup = ev[i].clone();
         ev.insert(i + 1, dup);
+    }
+    // and repeats from further back: minutes to over an hour of event time
+    for i in (3_000..ev.len()).step_by(389) {
+        let dup = ev[i - 2_900 + i % 7 * 300].clone();
+        ev.insert(i, dup);
     }
     let mut items: Vec<Item> = ev
         .into_iter()
@@ -222,6 +230,7 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
             Decoded::Event(e) => a.ingest(e),
             Decoded::Skipped(_) => a.skipped(),
             Decoded::Rejected(r) => a.reject("feed", it.line, r),
+            Decoded::Duplicate => a.duplicate(),
         }
     }
     // more than AHEAD events handed to the read-ahead at once is harmless
@@ -232,14 +241,26 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
     for batch in items.chunks(1_000) {
         ingest_items(&mut b, "feed", batch.to_vec());
     }
-    assert!(a.counters.duplicates > 100 && a.counters.errors > 10 && a.counters.skipped > 10);
-    assert_eq!(a.counters, b.counters);
-    assert_eq!(a.rejects, b.rejects);
-    check(&a, &b, usize::MAX);
-    assert_eq!(
-        to_json(&a.snapshot(Scope::All, None)),
-        to_json(&b.snapshot(Scope::All, None))
-    );
+    let mut c = Engine::new(Config {
+        dedupe: false,
+        ..a.cfg.clone()
+    });
+    let mut upstream = Upstream::default();
+    for batch in items.chunks(1_000) {
+        let mut batch = batch.to_vec();
+        upstream.mark(&mut batch);
+        ingest_items(&mut c, "feed", batch);
+    }
+    assert!(a.counters.duplicates > 140 && a.counters.errors > 10 && a.counters.skipped > 10);
+    for other in [&b, &c] {
+        assert_eq!(a.counters, other.counters);
+        assert_eq!(a.rejects, other.rejects);
+        check(&a, other, usize::MAX);
+        assert_eq!(
+            to_json(&a.snapshot(Scope::All, None)),
+            to_json(&other.snapshot(Scope::All, None))
+        );
+    }
 }
 
 /// `livetally report` for all time keeps no windows (no index, no order

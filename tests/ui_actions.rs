@@ -17,6 +17,7 @@ fn app() -> Local {
             Decoded::Event(ev) => engine.ingest(ev),
             Decoded::Skipped(_) => engine.skipped(),
             Decoded::Rejected(r) => engine.reject("rules.csv", it.line, r),
+            Decoded::Duplicate => engine.duplicate(),
         }
     }
     let mut app = Local::new(engine, Sources::new(vec!["rules.csv".into()]), Scope::All);

@@ -21,6 +21,7 @@ pub fn app_from(text: &str, scope: Scope) -> Local {
             Decoded::Event(ev) => engine.ingest(ev),
             Decoded::Skipped(_) => engine.skipped(),
             Decoded::Rejected(r) => engine.reject("rules.csv", it.line, r),
+            Decoded::Duplicate => engine.duplicate(),
         }
     }
     let mut sources = Sources::new(vec!["rules.csv".into()]);

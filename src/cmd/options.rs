@@ -26,6 +26,7 @@ pub fn engine_config(a: &FeedArgs) -> Result<Config, Exit> {
         keyed_rings: true,
         ticker: true,
         window_index: true,
+        dedupe: true,
     })
 }
 
@@ -135,6 +136,7 @@ pub fn source_options(a: &FeedArgs, demo_rate: f64) -> Result<SourceOptions, Exi
             .transpose()?,
         demo_rate,
         demo_seed: 7,
+        dedupe: false,
     })
 }
 

@@ -58,6 +58,9 @@ pub enum Decoded {
     Event(Event),
     Skipped(String),
     Rejected(String),
+    /// An event whose id was already seen (marked by the reader, see
+    /// `source::dedupe`).
+    Duplicate,
 }
 
 pub struct LineDecoder {

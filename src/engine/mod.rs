@@ -62,6 +62,9 @@ pub struct Config {
     /// Keep the windows' figures incrementally (`window`): the dashboard
     /// reads them every frame; a report reads one snapshot and scans.
     pub window_index: bool,
+    /// Remember event ids and drop repeats; off when the one reader does
+    /// it before the engine (`source::dedupe`).
+    pub dedupe: bool,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             keyed_rings: true,
             ticker: true,
             window_index: true,
+            dedupe: true,
         }
     }
 }
@@ -300,6 +304,12 @@ impl Engine {
         self.generation += 1;
     }
 
+    /// An event the reader found to be a repeat (`Decoded::Duplicate`).
+    pub fn duplicate(&mut self) {
+        self.counters.duplicates += 1;
+        self.generation += 1;
+    }
+
     pub fn reject(&mut self, source: &str, line: u64, reason: String) {
         self.counters.errors += 1;
         self.generation += 1;
@@ -343,7 +353,8 @@ impl Engine {
         ev.qty = ev.qty.clamp(0, MAX_COUNT);
         ev.diamonds = ev.diamonds.clamp(0, MAX_COUNT);
         ev.amount = ev.amount.map(|a| a.clamp(-MAX_AMOUNT, MAX_AMOUNT));
-        if let Some(id) = &ev.event_id
+        if self.cfg.dedupe
+            && let Some(id) = &ev.event_id
             && !self.seen_ids.first_time_key(
                 hint.key.unwrap_or_else(|| dedupe::key(id)),
                 self.now.map_or(ev.ts, |n| n.max(ev.ts)),

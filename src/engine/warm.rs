@@ -54,7 +54,7 @@ impl Engine {
         };
         let mut n = 0;
         for (slot, ev) in ahead.keys.iter_mut().zip(events.clone()) {
-            if let Some(id) = ev.event_id.as_deref() {
+            if let Some(id) = ev.event_id.as_deref().filter(|_| self.cfg.dedupe) {
                 *slot = super::dedupe::key(id);
             }
             n += 1;

@@ -2,6 +2,7 @@
 //! a flood fills the channel and the reader blocks (back-pressure) instead
 //! of memory growing.
 
+use super::dedupe::Upstream;
 use crate::decode::Item;
 use crossbeam_channel::Sender;
 use std::time::{Duration, Instant};
@@ -45,10 +46,12 @@ pub struct Batcher {
     started: Option<Instant>,
     /// False once the receiver has gone: the reader should stop.
     pub open: bool,
+    dedupe: Option<Box<Upstream>>,
 }
 
 impl Batcher {
-    pub fn new(source: usize, tx: Sender<Feed>) -> Batcher {
+    /// `dedupe`: mark repeated event ids before sending (`source::dedupe`).
+    pub fn new(source: usize, tx: Sender<Feed>, dedupe: bool) -> Batcher {
         Batcher {
             source,
             tx,
@@ -57,6 +60,7 @@ impl Batcher {
             lines: 0,
             started: None,
             open: true,
+            dedupe: dedupe.then(Box::default),
         }
     }
 
@@ -87,6 +91,9 @@ impl Batcher {
     pub fn flush(&mut self) {
         if self.items.is_empty() && self.invalid_utf8 == 0 && self.lines == 0 {
             return;
+        }
+        if let Some(d) = &mut self.dedupe {
+            d.mark(&mut self.items);
         }
         let items = std::mem::replace(&mut self.items, Vec::with_capacity(MAX_ITEMS));
         let msg = Feed::Batch {

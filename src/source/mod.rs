@@ -2,6 +2,7 @@
 //! lines, decoded, and handed to the main loop in batches.
 
 pub mod batch;
+pub mod dedupe;
 pub mod demo;
 pub mod lines;
 pub mod reader;
@@ -49,6 +50,8 @@ pub struct SourceOptions {
     /// Demo events per second.
     pub demo_rate: f64,
     pub demo_seed: u64,
+    /// Set by `spawn`: this reader de-duplicates event ids (`dedupe`).
+    pub dedupe: bool,
 }
 
 /// Batches in flight between readers and the engine: small enough that a
@@ -61,7 +64,8 @@ pub fn spawn(inputs: &[Input], opts: &SourceOptions) -> Receiver<Feed> {
     for (i, input) in inputs.iter().enumerate() {
         let tx = tx.clone();
         let tx_err = tx.clone();
-        let opts = opts.clone();
+        let mut opts = opts.clone();
+        opts.dedupe = dedupe::upstream(inputs.len());
         let input = input.clone();
         let name = input.name();
         let spawned = std::thread::Builder::new()

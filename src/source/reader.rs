@@ -35,7 +35,7 @@ impl<'a> Pipeline<'a> {
         Pipeline {
             name,
             decoder: LineDecoder::new(opts.decode.clone()),
-            batch: Batcher::new(source, tx),
+            batch: Batcher::new(source, tx, opts.dedupe),
             opts,
             line_no: 0,
             pace: opts.replay.filter(|s| *s > 0.0).map(|speed| Pace {
