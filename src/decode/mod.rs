@@ -94,7 +94,7 @@ impl LineDecoder {
             line = line.strip_prefix('\u{feff}').unwrap_or(line);
             self.seen_first_line = !line.trim().is_empty();
         }
-        if !self.csv.in_record() && line.trim().is_empty() {
+        if !self.csv.in_record() && fields::trim(line).is_empty() {
             return;
         }
         let format = *self.format.get_or_insert_with(|| {

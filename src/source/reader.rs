@@ -47,32 +47,17 @@ impl<'a> Pipeline<'a> {
 
     fn line(&mut self, next: Next) {
         self.line_no += 1;
-        let start;
         match next {
-            Next::Line(bytes) => {
-                if let Some(err) = self
-                    .opts
-                    .record
-                    .as_ref()
-                    .and_then(|r| r.write_line(&[bytes]))
-                {
-                    self.sink_failed("--record", &err);
-                }
-                let (text, invalid) = match std::str::from_utf8(bytes) {
-                    Ok(s) => (std::borrow::Cow::Borrowed(s), false),
-                    Err(_) => (String::from_utf8_lossy(bytes), true),
-                };
-                self.batch.line_read(invalid);
-                let items = self.batch.items_mut();
-                start = items.len();
-                self.decoder.push_line(&text, self.line_no, items);
-                self.after_decode(start, Some(&text));
-            }
+            Next::Text(text) => self.text_line(text, text.as_bytes(), false),
+            Next::Line(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => self.text_line(text, bytes, false),
+                Err(_) => self.text_line(&String::from_utf8_lossy(bytes), bytes, true),
+            },
             Next::TooLong(n) => {
                 self.batch.line_read(false);
                 let max = self.opts.max_line;
                 let items = self.batch.items_mut();
-                start = items.len();
+                let start = items.len();
                 items.push(Item {
                     line: self.line_no,
                     what: Decoded::Rejected(format!("line of {n} bytes exceeds --max-line {max}")),
@@ -81,6 +66,19 @@ impl<'a> Pipeline<'a> {
             }
             Next::Eof => {}
         }
+    }
+
+    /// One line as read (`raw`, for `--record`) and as decoded (`text`,
+    /// with invalid UTF-8 replaced).
+    fn text_line(&mut self, text: &str, raw: &[u8], invalid: bool) {
+        if let Some(err) = self.opts.record.as_ref().and_then(|r| r.write_line(&[raw])) {
+            self.sink_failed("--record", &err);
+        }
+        self.batch.line_read(invalid);
+        let items = self.batch.items_mut();
+        let start = items.len();
+        self.decoder.push_line(text, self.line_no, items);
+        self.after_decode(start, Some(text));
     }
 
     fn after_decode(&mut self, start: usize, raw: Option<&str>) {
