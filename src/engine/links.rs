@@ -180,6 +180,25 @@ pub struct LinkKey {
     pub names: Option<u32>,
 }
 
+/// `v.partition_point(below)`, found from the end: probes 1, 2, 4, ...
+/// places back, then searches between the last two. A user's orders are
+/// kept in time order and a row mostly concerns a recent one, so this
+/// reads the list's hot end where a binary search starts in its cold middle
+/// (those searches were ~5% of the engine's thread on the 10M bench feed).
+fn partition_from_end<T>(v: &[T], below: impl Fn(&T) -> bool) -> usize {
+    let mut hi = v.len();
+    let mut step = 1;
+    while hi > 0 {
+        let i = hi.saturating_sub(step);
+        if v.get(i).is_some_and(&below) {
+            return i + 1 + v.get(i + 1..hi).map_or(0, |s| s.partition_point(&below));
+        }
+        hi = i;
+        step *= 2;
+    }
+    0
+}
+
 impl Engine {
     /// Gift times older than this behind `now` are dropped: every row inside
     /// the horizon still finds the gifts within W before it.
@@ -201,8 +220,11 @@ impl Engine {
             if l.listed {
                 if same_user && l.at == key.at {
                     listed = true;
-                } else if let Ok(i) = user.orders.binary_search(&(l.at, oid)) {
-                    user.orders.remove(i);
+                } else {
+                    let i = partition_from_end(&user.orders, |e| *e < (l.at, oid));
+                    if user.orders.get(i) == Some(&(l.at, oid)) {
+                        user.orders.remove(i);
+                    }
                 }
             }
         }
@@ -222,7 +244,7 @@ impl Engine {
         };
         let user = self.users.get_mut(u);
         if !listed {
-            let i = user.orders.partition_point(|e| *e < (key.at, oid));
+            let i = partition_from_end(&user.orders, |e| *e < (key.at, oid));
             user.orders.insert(i, (key.at, oid));
         }
         link.listed = true;
@@ -276,7 +298,7 @@ impl Engine {
         if user.orders.last().is_none_or(|&(at, _)| at < mark.ts) {
             return (gi, touched); // the usual, in-order case: no order at or after it
         }
-        let start = user.orders.partition_point(|&(at, _)| at < mark.ts);
+        let start = partition_from_end(&user.orders, |&(at, _)| at < mark.ts);
         let reaches = |t: TsMs| mark.ts <= t && t.saturating_sub(w) <= mark.ts;
         let orders = std::mem::take(&mut user.orders);
         let until = mark.ts.saturating_add(w);
@@ -322,6 +344,27 @@ impl Engine {
                 if let Some(l) = orders.get_mut(oid).link.as_mut() {
                     l.listed = false;
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partition_from_end;
+
+    /// The partition point of every sorted list up to 70 long (with
+    /// repeats), for every cut: the binary search's answer.
+    #[test]
+    fn partition_from_end_is_partition_point() {
+        for n in 0..70usize {
+            let v: Vec<usize> = (0..n).map(|i| i / 3).collect();
+            for cut in 0..=n / 3 + 1 {
+                assert_eq!(
+                    partition_from_end(&v, |&x| x < cut),
+                    v.partition_point(|&x| x < cut),
+                    "n {n} cut {cut}"
+                );
             }
         }
     }
