@@ -1,6 +1,6 @@
 //! Turning the raw text of canonical fields into an `Event`.
 
-use super::fields::{Field, RawFields};
+use super::fields::{Field, Fields};
 use super::values::{clip, parse_amount, parse_count, parse_ts};
 use super::{Decoded, Item};
 use crate::model::{Currency, Event, Kind, OrderStatus};
@@ -9,12 +9,7 @@ use crate::model::{Currency, Event, Kind, OrderStatus};
 /// appended to `out` as the item of input line `line` and built where it
 /// stays: an event returned by value was copied three times on its way
 /// into the batch.
-pub fn push_record(
-    raw: &RawFields<'_>,
-    constant_kind: Option<&str>,
-    line: u64,
-    out: &mut Vec<Item>,
-) {
+pub fn push_record(raw: &impl Fields, constant_kind: Option<&str>, line: u64, out: &mut Vec<Item>) {
     out.push(Item {
         line,
         what: Decoded::Event(Event::new(0, Kind::Join)),
@@ -35,7 +30,7 @@ pub fn push_record(
 /// Fills `ev` (fresh from `Event::new`) from the fields; `Some(kind)` for a
 /// kind livetally does not aggregate.
 fn fill_event(
-    raw: &RawFields<'_>,
+    raw: &impl Fields,
     constant_kind: Option<&str>,
     ev: &mut Event,
 ) -> Result<Option<String>, String> {

@@ -3,7 +3,7 @@
 //! quotes balance.
 
 use super::canonical::push_record;
-use super::fields::{Field, FieldMap, RawFields};
+use super::fields::{FIELD_COUNT, Field, FieldMap, Fields, RawFields, trim};
 use super::{Decoded, Item};
 use csv_core::ReadRecordResult;
 
@@ -13,6 +13,9 @@ pub struct CsvState {
     out: Vec<u8>,
     ends: Vec<usize>,
     header: Option<Vec<Option<Field>>>,
+    /// Each field's column, when the header names every field at most
+    /// once (plain lines are then read straight from `ends`).
+    columns: Option<[Option<usize>; FIELD_COUNT]>,
     pending: String,
     pending_line: u64,
     quotes: usize,
@@ -28,6 +31,7 @@ impl CsvState {
             out: Vec::new(),
             ends: Vec::new(),
             header: None,
+            columns: None,
             pending: String::new(),
             pending_line: 0,
             quotes: 0,
@@ -174,9 +178,21 @@ impl CsvState {
                     )),
                 });
             }
+            self.columns = columns_of(&cols);
             self.header = Some(cols);
             return;
         };
+        if self.plain
+            && let Some(columns) = &self.columns
+        {
+            let fields = PlainFields {
+                line: record,
+                ends: &self.ends,
+                columns,
+            };
+            push_record(&fields, self.map.constant_kind.as_deref(), line, out);
+            return;
+        }
         let mut raw = RawFields::default();
         for (i, f) in header.iter().enumerate().take(n) {
             if let (Some(f), Some(v)) = (f, self.field(record, i)) {
@@ -184,6 +200,41 @@ impl CsvState {
             }
         }
         push_record(&raw, self.map.constant_kind.as_deref(), line, out);
+    }
+}
+
+/// Each field's column, if no two columns feed the same field.
+fn columns_of(header: &[Option<Field>]) -> Option<[Option<usize>; FIELD_COUNT]> {
+    let mut columns = [None; FIELD_COUNT];
+    for (i, f) in header.iter().enumerate() {
+        if let Some(f) = f {
+            if columns[*f as usize].is_some() {
+                return None;
+            }
+            columns[*f as usize] = Some(i);
+        }
+    }
+    Some(columns)
+}
+
+/// The fields of a plain line, read where they lie: no `RawFields` is
+/// filled for them (13 values written, then read once, per line).
+struct PlainFields<'a> {
+    line: &'a str,
+    ends: &'a [usize],
+    columns: &'a [Option<usize>; FIELD_COUNT],
+}
+
+impl Fields for PlainFields<'_> {
+    fn get(&self, f: Field) -> Option<&str> {
+        let i = self.columns[f as usize]?;
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends.get(i - 1)? + 1,
+        };
+        let v = trim(self.line.get(start..end)?);
+        (!v.is_empty()).then_some(v)
     }
 }
 

@@ -119,6 +119,12 @@ impl FieldMap {
     }
 }
 
+/// Where a record's canonical fields are read from when an event is built.
+pub trait Fields {
+    /// Non-blank value of a field, trimmed.
+    fn get(&self, f: Field) -> Option<&str>;
+}
+
 /// The raw text of each canonical field for one record, borrowed from the
 /// line where it can be (CSV) so decoding allocates only what the event keeps.
 #[derive(Debug, Default)]
@@ -142,6 +148,12 @@ impl<'a> RawFields<'a> {
             .as_deref()
             .map(trim)
             .filter(|s| !s.is_empty())
+    }
+}
+
+impl Fields for RawFields<'_> {
+    fn get(&self, f: Field) -> Option<&str> {
+        RawFields::get(self, f)
     }
 }
 
