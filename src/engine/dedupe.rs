@@ -2,8 +2,8 @@
 //! `processInitialData` on every reconnect) and re-deliveries arrive within
 //! seconds or minutes, so an id is remembered for an hour of event time or
 //! for the next `GENERATION_IDS` ids, whichever ends first: memory is capped
-//! (two generations of at most `GENERATION_IDS` fingerprints, 32 MB) whatever
-//! the feed's rate or length.
+//! (two generations of at most `GENERATION_IDS` fingerprints, 32 MiB, and
+//! a 512 KiB filter each) whatever the feed's rate or length.
 
 use super::HORIZON_SECS;
 use super::intern::fingerprint;
@@ -67,10 +67,11 @@ impl Dedupe {
     /// flight at once.
     pub fn touch_all(&self, fps: &[u128]) -> u64 {
         let mut sink = 0;
-        for t in [&self.previous, &self.current] {
-            // 0: an event without an id
-            for &fp in fps.iter().filter(|&&fp| fp != 0) {
-                sink ^= t.touch(fp);
+        // 0: an event without an id
+        for &fp in fps.iter().filter(|&&fp| fp != 0) {
+            sink ^= self.current.touch(fp);
+            if self.previous.may_contain(fp) {
+                sink ^= self.previous.touch(fp);
             }
         }
         sink
@@ -103,6 +104,13 @@ struct Table {
     mask: usize,
     len: usize,
     max_lines: usize,
+    /// One bit per hash of a fingerprint, set for each one added (a Bloom
+    /// filter with one hash, ~8 bits per id the cap allows: 512 KiB for a
+    /// full generation, ~11% set). Most new ids find their bit clear in
+    /// the previous generation's filter, which then needs no look-up: one
+    /// table line read per id instead of two, in tables larger than L3.
+    /// A clear bit is exact: the fingerprint was never added.
+    filter: Vec<u64>,
 }
 
 /// One cache line of slots, aligned so it is one: a large allocation
@@ -120,17 +128,33 @@ impl Table {
         let max_slots = cap.saturating_mul(16).div_ceil(7);
         let max_lines = max_slots.div_ceil(PER_LINE).next_power_of_two();
         let lines = max_lines.min(16);
+        let filter_words = cap.saturating_mul(8).next_power_of_two().div_ceil(64);
         Table {
             lines: vec![Line::default(); lines],
             mask: lines - 1,
             len: 0,
             max_lines,
+            filter: vec![0; filter_words],
         }
     }
 
     fn clear(&mut self) {
         self.lines.fill(Line::default());
+        self.filter.fill(0);
         self.len = 0;
+    }
+
+    /// The filter's word and bit for `fp` (its low bits: the line is picked
+    /// by the high ones).
+    fn filter_bit(&self, fp: u128) -> (usize, u64) {
+        let bit = fp as usize & (self.filter.len() * 64 - 1);
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    /// False only if `fp` was never added.
+    fn may_contain(&self, fp: u128) -> bool {
+        let (w, b) = self.filter_bit(fp);
+        self.filter.get(w).is_some_and(|&x| x & b != 0)
     }
 
     fn line_of(&self, fp: u128) -> usize {
@@ -163,7 +187,7 @@ impl Table {
     }
 
     fn contains(&self, fp: u128) -> bool {
-        self.find(fp).is_some_and(|at| self.slot(at) == fp)
+        self.may_contain(fp) && self.find(fp).is_some_and(|at| self.slot(at) == fp)
     }
 
     /// True if `fp` was not there (and now is).
@@ -178,6 +202,10 @@ impl Table {
             Some(at) if self.slot(at) == 0 => {
                 self.put(at, fp);
                 self.len += 1;
+                let (w, b) = self.filter_bit(fp);
+                if let Some(x) = self.filter.get_mut(w) {
+                    *x |= b;
+                }
                 true
             }
             Some(_) => false,
@@ -296,5 +324,26 @@ mod tests {
         // a line read ahead is one cache line
         assert_eq!(std::mem::size_of::<Line>(), 64);
         assert_eq!(std::mem::align_of::<Line>(), 64);
+    }
+
+    /// A full generation's filter is 512 KiB and about 11% set, so ~89% of
+    /// new ids skip the previous generation's table.
+    #[test]
+    fn a_full_generation_filter_is_mostly_clear() {
+        let mut t = Table::for_cap(GENERATION_IDS);
+        assert_eq!(t.filter.len() * 8, 512 << 10);
+        for i in 0..GENERATION_IDS {
+            assert!(t.insert(key(&format!("e{i}"))));
+        }
+        let set: u32 = t.filter.iter().map(|w| w.count_ones()).sum();
+        let share = f64::from(set) / (t.filter.len() * 64) as f64;
+        assert!((0.10..0.12).contains(&share), "{share}");
+        let misses = (0..10_000)
+            .filter(|i| !t.may_contain(key(&format!("n{i}"))))
+            .count();
+        assert!(misses > 8_700, "{misses}");
+        for i in (0..GENERATION_IDS).step_by(1000) {
+            assert!(t.contains(key(&format!("e{i}"))));
+        }
     }
 }
