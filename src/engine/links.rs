@@ -51,17 +51,22 @@ impl Room {
     }
 }
 
+/// One user's state, 96 bytes aligned to 32, so always in exactly two
+/// cache lines: with 200k users each event's user is a cache miss, and at
+/// 104 bytes packed a user straddled two or three lines. The fields every
+/// event reads come first. (Ingest stage, 2M CSV, alternated x3: 0.468-0.497
+/// s vs 0.505-0.540 s; 64-byte alignment, 128 bytes, was no faster.)
 #[derive(Debug, Clone, Default)]
+#[repr(C, align(32))]
 pub struct UserState {
     pub last_seen: TsMs,
-    pub rooms: Vec<Room>,
     last_room: u32,
+    /// Net-paid orders paid within W after any gift of the user.
+    pub conv_any: u32,
+    pub rooms: Vec<Room>,
     /// The user's gifts of the last horizon + W, sorted by time (same-ms
     /// gifts in input order, so "the latest gift" breaks ties like rows do).
     pub gifts: Vec<GiftMark>,
-    pub first_gift: Option<TsMs>,
-    /// Net-paid orders paid within W after any gift of the user.
-    pub conv_any: u32,
     /// Orders of this user that a gift arriving now could still link to,
     /// as (attribution time, order) sorted: a gift at g links to those with
     /// a time in [g, g + W] (a paid order's attribution time is its paid
@@ -289,7 +294,6 @@ impl Engine {
             }
             _ => user.gifts.push(mark),
         }
-        user.first_gift = Some(user.first_gift.map_or(mark.ts, |f| f.min(mark.ts)));
         let gi = user.room(mark.creator);
         let g = &mut user.rooms[gi as usize];
         g.first = g.first.min(mark.ts);
@@ -351,7 +355,14 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use super::partition_from_end;
+    use super::{UserState, partition_from_end};
+
+    /// Two whole cache lines per user, never three.
+    #[test]
+    fn a_user_is_96_bytes_on_a_32_byte_boundary() {
+        assert_eq!(std::mem::size_of::<UserState>(), 96);
+        assert_eq!(std::mem::align_of::<UserState>(), 32);
+    }
 
     /// The partition point of every sorted list up to 70 long (with
     /// repeats), for every cut: the binary search's answer.
