@@ -52,14 +52,16 @@ impl Engine {
             users: [u32::MAX; AHEAD],
             keys: [0; AHEAD],
         };
-        let mut n = 0;
-        for (slot, ev) in ahead.keys.iter_mut().zip(events.clone()) {
-            if let Some(id) = ev.event_id.as_deref().filter(|_| self.cfg.dedupe) {
-                *slot = super::dedupe::key(id);
+        if self.cfg.dedupe {
+            let mut n = 0;
+            for (slot, ev) in ahead.keys.iter_mut().zip(events.clone()) {
+                if let Some(id) = ev.event_id.as_deref() {
+                    *slot = super::dedupe::key(id);
+                }
+                n += 1;
             }
-            n += 1;
+            sink ^= self.seen_ids.touch_all(&ahead.keys[..n]);
         }
-        sink ^= self.seen_ids.touch_all(&ahead.keys[..n]);
         // the events themselves were written by the decoding thread: their
         // lines come over from the other core
         for ev in events.clone() {
