@@ -11,7 +11,7 @@
 
 use livetally::decode::{DecodeOptions, Item, LineDecoder};
 use livetally::engine::{Config, Engine, Scope};
-use livetally::feed::ingest_items;
+use livetally::feed::ingest_checked;
 use livetally::source::dedupe::Upstream;
 use std::time::{Duration, Instant};
 
@@ -80,12 +80,11 @@ fn main() {
             index_recent_orders: false,
             keyed_rings: false,
             ticker: false,
-            dedupe: false,
             ..Config::default()
         });
         let t = Instant::now();
         for b in input {
-            ingest_items(&mut e, "bench", b);
+            ingest_checked(&mut e, "bench", b, true);
         }
         t_ingest = t_ingest.min(t.elapsed());
         engine = e;

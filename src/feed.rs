@@ -62,6 +62,7 @@ impl Sources {
                 items,
                 invalid_utf8,
                 lines,
+                ids_checked,
             } => {
                 let name = self
                     .list
@@ -72,7 +73,7 @@ impl Sources {
                     s.lines += lines;
                     s.invalid_utf8 += invalid_utf8;
                 }
-                ingest_items(engine, &name, items)
+                ingest_checked(engine, &name, items, ids_checked)
             }
             Feed::State { source, state } => {
                 if let SourceState::Failed(why) = &state {
@@ -93,13 +94,25 @@ impl Sources {
     }
 }
 
-pub fn ingest_items(engine: &mut Engine, source: &str, mut items: Vec<Item>) -> u64 {
+pub fn ingest_items(engine: &mut Engine, source: &str, items: Vec<Item>) -> u64 {
+    ingest_checked(engine, source, items, false)
+}
+
+/// `ingest_items` for a batch whose event ids the reader has already
+/// checked (`ids_checked`, see `source::dedupe`) or not.
+pub fn ingest_checked(
+    engine: &mut Engine,
+    source: &str,
+    mut items: Vec<Item>,
+    ids_checked: bool,
+) -> u64 {
     let mut events = 0;
     for chunk in items.chunks_mut(AHEAD) {
-        let ahead = engine.warm(chunk.iter().filter_map(|it| match &it.what {
+        let events_of = chunk.iter().filter_map(|it| match &it.what {
             Decoded::Event(ev) => Some(ev),
             _ => None,
-        }));
+        });
+        let ahead = engine.warm(events_of, ids_checked);
         let mut i = 0;
         for it in chunk {
             match &mut it.what {

@@ -193,7 +193,7 @@ fn an_index_rebuilt_from_the_engine_matches_the_scan() {
 #[test]
 fn batched_ingest_with_read_ahead_matches_event_by_event() {
     use livetally::decode::Item;
-    use livetally::feed::ingest_items;
+    use livetally::feed::{ingest_checked, ingest_items};
     use livetally::source::dedupe::Upstream;
     let mut ev = sim(6, 12_000, 3.0);
     let mut rng = StdRng::seed_from_u64(5);
@@ -234,22 +234,20 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
         }
     }
     // more than AHEAD events handed to the read-ahead at once is harmless
-    b.warm(items.iter().filter_map(|it| match &it.what {
+    let events = items.iter().filter_map(|it| match &it.what {
         Decoded::Event(e) => Some(e),
         _ => None,
-    }));
+    });
+    b.warm(events, false);
     for batch in items.chunks(1_000) {
         ingest_items(&mut b, "feed", batch.to_vec());
     }
-    let mut c = Engine::new(Config {
-        dedupe: false,
-        ..a.cfg.clone()
-    });
+    let mut c = Engine::new(a.cfg.clone());
     let mut upstream = Upstream::default();
     for batch in items.chunks(1_000) {
         let mut batch = batch.to_vec();
         upstream.mark(&mut batch);
-        ingest_items(&mut c, "feed", batch);
+        ingest_checked(&mut c, "feed", batch, true);
     }
     assert!(a.counters.duplicates > 140 && a.counters.errors > 10 && a.counters.skipped > 10);
     for other in [&b, &c] {

@@ -21,6 +21,7 @@ fn batch(text: &str) -> Feed {
         lines: items.len() as u64,
         items,
         invalid_utf8: 0,
+        ids_checked: false,
     }
 }
 

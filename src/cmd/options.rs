@@ -26,7 +26,6 @@ pub fn engine_config(a: &FeedArgs) -> Result<Config, Exit> {
         keyed_rings: true,
         ticker: true,
         window_index: true,
-        dedupe: true,
     })
 }
 

@@ -22,7 +22,6 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     // one snapshot at the end: a scan costs less than keeping the index
     cfg.window_index = false;
     let inputs = options::inputs(&args.feed, None)?;
-    cfg.dedupe = !source::dedupe::upstream(inputs.len());
     let sopts = options::source_options(&args.feed, 0.0)?;
     let mut engine = Engine::new(cfg);
     let mut sources = Sources::new(inputs.iter().map(|i| i.name()).collect());

@@ -62,9 +62,6 @@ pub struct Config {
     /// Keep the windows' figures incrementally (`window`): the dashboard
     /// reads them every frame; a report reads one snapshot and scans.
     pub window_index: bool,
-    /// Remember event ids and drop repeats; off when the one reader does
-    /// it before the engine (`source::dedupe`).
-    pub dedupe: bool,
 }
 
 impl Default for Config {
@@ -78,7 +75,6 @@ impl Default for Config {
             keyed_rings: true,
             ticker: true,
             window_index: true,
-            dedupe: true,
         }
     }
 }
@@ -353,7 +349,7 @@ impl Engine {
         ev.qty = ev.qty.clamp(0, MAX_COUNT);
         ev.diamonds = ev.diamonds.clamp(0, MAX_COUNT);
         ev.amount = ev.amount.map(|a| a.clamp(-MAX_AMOUNT, MAX_AMOUNT));
-        if self.cfg.dedupe
+        if !hint.ids_checked
             && let Some(id) = &ev.event_id
             && !self.seen_ids.first_time_key(
                 hint.key.unwrap_or_else(|| dedupe::key(id)),

@@ -21,6 +21,7 @@ pub struct Ahead {
     users: [u32; AHEAD],
     /// The event id's dedupe key (0: the event has no id).
     keys: [u128; AHEAD],
+    ids_checked: bool,
 }
 
 /// What ingest may skip looking up for one event.
@@ -28,6 +29,8 @@ pub struct Ahead {
 pub struct Hint {
     pub user: Option<u32>,
     pub key: Option<u128>,
+    /// The reader already checked the event's id (`source::dedupe`).
+    pub ids_checked: bool,
 }
 
 impl Ahead {
@@ -36,6 +39,7 @@ impl Ahead {
         Hint {
             user: self.users.get(i).copied().filter(|&u| u != u32::MAX),
             key: self.keys.get(i).copied().filter(|&k| k != 0),
+            ids_checked: self.ids_checked,
         }
     }
 }
@@ -44,15 +48,22 @@ impl Engine {
     /// Each pass follows one step of the chains (id -> table entry -> state
     /// -> the state's lists) for all events, so a pass's loads are
     /// independent of each other and miss in parallel. At most `AHEAD`
-    /// events are read ahead, whatever the caller passes.
-    pub fn warm<'a>(&self, events: impl Iterator<Item = &'a Event> + Clone) -> Ahead {
+    /// events are read ahead, whatever the caller passes. `ids_checked`:
+    /// the reader has de-duplicated these events (`source::dedupe`), so
+    /// their ids are neither read nor looked up.
+    pub fn warm<'a>(
+        &self,
+        events: impl Iterator<Item = &'a Event> + Clone,
+        ids_checked: bool,
+    ) -> Ahead {
         let events = events.take(AHEAD);
         let mut sink = 0u64;
         let mut ahead = Ahead {
             users: [u32::MAX; AHEAD],
             keys: [0; AHEAD],
+            ids_checked,
         };
-        if self.cfg.dedupe {
+        if !ids_checked {
             let mut n = 0;
             for (slot, ev) in ahead.keys.iter_mut().zip(events.clone()) {
                 if let Some(id) = ev.event_id.as_deref() {

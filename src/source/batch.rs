@@ -26,6 +26,9 @@ pub enum Feed {
         items: Vec<Item>,
         invalid_utf8: u64,
         lines: u64,
+        /// The reader has de-duplicated these items' event ids
+        /// (`source::dedupe`): the engine must not check them again.
+        ids_checked: bool,
     },
     State {
         source: usize,
@@ -92,15 +95,20 @@ impl Batcher {
         if self.items.is_empty() && self.invalid_utf8 == 0 && self.lines == 0 {
             return;
         }
-        if let Some(d) = &mut self.dedupe {
-            d.mark(&mut self.items);
-        }
+        let ids_checked = match &mut self.dedupe {
+            Some(d) => {
+                d.mark(&mut self.items);
+                true
+            }
+            None => false,
+        };
         let items = std::mem::replace(&mut self.items, Vec::with_capacity(MAX_ITEMS));
         let msg = Feed::Batch {
             source: self.source,
             items,
             invalid_utf8: std::mem::take(&mut self.invalid_utf8),
             lines: std::mem::take(&mut self.lines),
+            ids_checked,
         };
         self.started = None;
         if self.tx.send(msg).is_err() {

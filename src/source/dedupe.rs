@@ -3,7 +3,8 @@
 //! give the same answers as the engine's own check (`engine::dedupe`,
 //! the same tables and rule) while the engine's thread, the busier of the
 //! two, does other work. With several inputs a duplicate may arrive on
-//! another reader, so the engine checks instead (`Config::dedupe`).
+//! another reader, so the engine checks instead. Each batch says which
+//! (`Feed::Batch::ids_checked`).
 
 use crate::decode::{Decoded, Item};
 use crate::engine::AHEAD;

@@ -41,9 +41,8 @@ enum UiEvent {
 
 pub fn run(args: DashArgs) -> Result<(), Exit> {
     let scope = Scope::parse(&args.window).map_err(Exit::usage)?;
-    let mut cfg = options::engine_config(&args.feed)?;
+    let cfg = options::engine_config(&args.feed)?;
     let inputs = options::inputs(&args.feed, Some(Input::Demo))?;
-    cfg.dedupe = !source::dedupe::upstream(inputs.len());
     if inputs.contains(&Input::Stdin) && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         // the keyboard would be both the feed and the keys
         return Err(Exit::usage(
