@@ -34,20 +34,10 @@ impl Kind {
 
     /// Case-insensitive; `None` for kinds livetally does not know (skipped, not errors).
     pub fn parse(s: &str) -> Option<Kind> {
-        let s = crate::decode::fields::trim(s);
-        // canonical feeds write the names as they are: one comparison
-        let exact = match s {
-            "gift" => Some(Kind::Gift),
-            "join" => Some(Kind::Join),
-            "order" => Some(Kind::Order),
-            "like" => Some(Kind::Like),
-            _ => None,
-        };
-        exact.or_else(|| {
-            Kind::ALL
-                .into_iter()
-                .find(|k| k.as_str().eq_ignore_ascii_case(s))
-        })
+        let s = s.trim();
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s))
     }
 
     pub fn as_str(self) -> &'static str {
