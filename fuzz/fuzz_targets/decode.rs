@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 Decoded::Skipped(_) => engine.skipped(),
                 Decoded::Rejected(reason) => engine.reject("fuzz", it.line, reason),
+                Decoded::Duplicate => engine.duplicate(),
             }
         }
         let _ = engine.snapshot(Scope::All, None);
