@@ -40,12 +40,14 @@ impl Dedupe {
         }
     }
 
-    /// True the first time an id is seen. `now` is the newest event time.
+    /// `first_time_key` of an id's text (the tests' way in).
+    #[cfg(test)]
     pub fn first_time(&mut self, id: &str, now: TsMs) -> bool {
         self.first_time_key(key(id), now)
     }
 
-    /// `first_time` for an id whose `key` is already known.
+    /// True the first time an id (by its `key`) is seen. `now` is the
+    /// newest event time.
     pub fn first_time_key(&mut self, fp: u128, now: TsMs) -> bool {
         match self.current_since {
             None => self.current_since = Some(now),
