@@ -63,20 +63,17 @@ impl Dedupe {
         !self.previous.contains(fp) && self.current.insert(fp)
     }
 
-    /// Read the table lines of each fingerprint, in both generations,
-    /// without remembering anything: `first_time` then finds them in cache.
-    /// Plain loads with no branch on what they read, so all of them are in
-    /// flight at once.
-    pub fn touch_all(&self, fps: &[u128]) -> u64 {
-        let mut sink = 0;
+    /// Start loading the table lines of each fingerprint, in both
+    /// generations, without remembering anything: `first_time` then finds
+    /// them in cache. Prefetches, so all of them are in flight at once.
+    pub fn prefetch_all(&self, fps: &[u128]) {
         // 0: an event without an id
         for &fp in fps.iter().filter(|&&fp| fp != 0) {
-            sink ^= self.current.touch(fp);
+            self.current.prefetch(fp);
             if self.previous.may_contain(fp) {
-                sink ^= self.previous.touch(fp);
+                self.previous.prefetch(fp);
             }
         }
-        sink
     }
 
     pub fn len(&self) -> usize {
@@ -163,11 +160,11 @@ impl Table {
         (fp >> 64) as usize & self.mask
     }
 
-    /// A slot of `fp`'s first line, read and thrown away.
-    fn touch(&self, fp: u128) -> u64 {
-        self.lines
-            .get(self.line_of(fp))
-            .map_or(0, |l| l.0[0] as u64)
+    /// Start loading `fp`'s first line.
+    fn prefetch(&self, fp: u128) {
+        if let Some(l) = self.lines.get(self.line_of(fp)) {
+            super::prefetch::line(l);
+        }
     }
 
     fn slot(&self, (line, i): At) -> u128 {

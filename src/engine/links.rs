@@ -7,7 +7,7 @@
 //! every gift ever sent. An order converts for one creator at most, the one
 //! it is attributed to: direct and inferred attribution are never both.
 
-use super::{Engine, HORIZON_SECS};
+use super::{Engine, HORIZON_SECS, prefetch};
 use crate::model::TsMs;
 
 /// 12 bytes instead of 16 (no padding after the creator): a user's gift
@@ -93,15 +93,25 @@ impl UserState {
         i
     }
 
-    /// Read what ingest will read of this user (see `warm`).
-    pub fn touch(&self) -> u64 {
-        let room = self
-            .rooms
-            .get(self.last_room as usize)
-            .map_or(0, |r| r.seen);
-        let gift = self.gifts.last().map_or(0, |g| g.ts);
-        let order = self.orders.last().map_or(0, |o| o.0);
-        (self.last_seen ^ room ^ gift ^ order) as u64
+    /// Start loading this state's two cache lines (see `warm`): the first
+    /// field is in the first, `orders` (64 bytes in) in the second.
+    pub fn prefetch(&self) {
+        prefetch::line(&self.last_seen);
+        prefetch::line(&self.orders);
+    }
+
+    /// Start loading what ingest will read of this user's lists (its
+    /// state must be in cache by now, as it is read here).
+    pub fn prefetch_lists(&self) {
+        if let Some(r) = self.rooms.get(self.last_room as usize) {
+            prefetch::line(r);
+        }
+        if let Some(g) = self.gifts.last() {
+            prefetch::line(g);
+        }
+        if let Some(o) = self.orders.last() {
+            prefetch::line(o);
+        }
     }
 
     fn room_index(&self, creator: u32) -> Option<u32> {

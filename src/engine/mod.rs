@@ -5,6 +5,7 @@ pub mod dedupe;
 pub mod intern;
 pub mod links;
 pub mod orders;
+pub(crate) mod prefetch;
 mod scan;
 pub mod series;
 pub mod snapshot;

@@ -47,7 +47,8 @@ impl Ahead {
 impl Engine {
     /// Each pass follows one step of the chains (id -> table entry -> state
     /// -> the state's lists) for all events, so a pass's loads are
-    /// independent of each other and miss in parallel. At most `AHEAD`
+    /// independent of each other and miss in parallel; the last steps are
+    /// prefetches (`prefetch`), which let the pass run on while they load. At most `AHEAD`
     /// events are read ahead, whatever the caller passes. `ids_checked`:
     /// the reader has de-duplicated these events (`source::dedupe`), so
     /// their ids are neither read nor looked up.
@@ -71,7 +72,7 @@ impl Engine {
                 }
                 n += 1;
             }
-            sink ^= self.seen_ids.touch_all(&ahead.keys[..n]);
+            self.seen_ids.prefetch_all(&ahead.keys[..n]);
         }
         // the events themselves were written by the decoding thread: their
         // lines come over from the other core
@@ -85,10 +86,10 @@ impl Engine {
         }
         let known = ahead.users.iter().filter(|&&u| u != u32::MAX);
         for &u in known.clone() {
-            sink ^= self.users.get(u).last_seen as u64;
+            self.users.get(u).prefetch();
         }
         for &u in known {
-            sink ^= self.users.get(u).touch();
+            self.users.get(u).prefetch_lists();
         }
         for ev in events {
             if ev.kind == Kind::Order

@@ -37,7 +37,7 @@ impl Upstream {
                     _ => 0,
                 };
             }
-            std::hint::black_box(self.seen.touch_all(&keys[..run.len()]));
+            self.seen.prefetch_all(&keys[..run.len()]);
             for (&k, it) in keys.iter().zip(run.iter_mut()) {
                 let Decoded::Event(ev) = &it.what else {
                     continue;
