@@ -2,35 +2,27 @@
 //! hold integers instead of strings.
 
 use super::FastMap;
+use super::name_index::NameIndex;
 use compact_str::CompactString;
 use std::hash::BuildHasher;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Interner<T> {
+    ids: NameIndex,
     // Names up to 24 bytes (user ids, most nicknames and creators) are kept
-    // inline: no allocation for either copy.
-    ids: FastMap<CompactString, u32>,
+    // inline: no allocation.
     names: Vec<CompactString>,
     state: Vec<T>,
 }
 
-impl<T> Default for Interner<T> {
-    fn default() -> Self {
-        Interner {
-            ids: FastMap::default(),
-            names: Vec::new(),
-            state: Vec::new(),
-        }
-    }
-}
-
 impl<T: Default> Interner<T> {
     pub fn entry(&mut self, name: &str) -> (u32, &mut T) {
-        let id = match self.ids.get(name) {
-            Some(&id) => id,
+        let hash = self.ids.hash(name);
+        let id = match self.id_hashed(name, hash) {
+            Some(id) => id,
             None => {
                 let id = self.names.len() as u32;
-                self.ids.insert(CompactString::from(name), id);
+                self.ids.insert(hash, id);
                 self.names.push(CompactString::from(name));
                 self.state.push(T::default());
                 id
@@ -42,7 +34,40 @@ impl<T: Default> Interner<T> {
 
 impl<T> Interner<T> {
     pub fn id(&self, name: &str) -> Option<u32> {
-        self.ids.get(name).copied()
+        self.id_hashed(name, self.ids.hash(name))
+    }
+
+    /// The hash `id_hashed` and the prefetches take for `name`.
+    pub fn hash(&self, name: &str) -> u64 {
+        self.ids.hash(name)
+    }
+
+    /// `id` with the name's `hash` already computed.
+    pub fn id_hashed(&self, name: &str, hash: u64) -> Option<u32> {
+        self.ids.find(hash, |id| {
+            self.names.get(id as usize).is_some_and(|n| n == name)
+        })
+    }
+
+    /// Start loading the index line `hash` is looked up in (read-ahead,
+    /// first step).
+    pub fn prefetch_slot(&self, hash: u64) {
+        self.ids.prefetch(hash);
+    }
+
+    /// Start loading the name and state of the first id the index holds
+    /// under `hash`'s tag (read-ahead, second step: the index line must be
+    /// in cache by now, as it is read here).
+    pub fn prefetch_candidate(&self, hash: u64)
+    where
+        T: Prefetch,
+    {
+        if let Some(id) = self.ids.candidates(hash).next()
+            && let (Some(n), Some(st)) = (self.names.get(id as usize), self.state.get(id as usize))
+        {
+            super::prefetch::line(n);
+            st.prefetch();
+        }
     }
 
     pub fn get(&self, id: u32) -> &T {
@@ -80,6 +105,11 @@ impl<T> Interner<T> {
             .enumerate()
             .map(|(i, (n, s))| (i as u32, n.as_str(), s))
     }
+}
+
+/// State the read-ahead can ask for before ingest reads it.
+pub trait Prefetch {
+    fn prefetch(&self);
 }
 
 /// Dense ids for keys that are never shown (order ids), by a 128-bit

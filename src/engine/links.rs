@@ -74,6 +74,15 @@ pub struct UserState {
     pub orders: Vec<(TsMs, u32)>,
 }
 
+impl super::intern::Prefetch for UserState {
+    /// Start loading this state's two cache lines (see `warm`): the first
+    /// field is in the first, `orders` (64 bytes in) in the second.
+    fn prefetch(&self) {
+        prefetch::line(&self.last_seen);
+        prefetch::line(&self.orders);
+    }
+}
+
 impl UserState {
     /// The index of `creator`'s room, added if new. A user's events mostly
     /// go to one room in a row: the last one found is tried first.
@@ -91,13 +100,6 @@ impl UserState {
         };
         self.last_room = i;
         i
-    }
-
-    /// Start loading this state's two cache lines (see `warm`): the first
-    /// field is in the first, `orders` (64 bytes in) in the second.
-    pub fn prefetch(&self) {
-        prefetch::line(&self.last_seen);
-        prefetch::line(&self.orders);
     }
 
     /// Start loading what ingest will read of this user's lists (its

@@ -4,6 +4,7 @@
 pub mod dedupe;
 pub mod intern;
 pub mod links;
+mod name_index;
 pub mod orders;
 pub(crate) mod prefetch;
 mod scan;

@@ -79,16 +79,24 @@ impl Engine {
         for ev in events.clone() {
             sink ^= (ev.ts ^ ev.qty ^ ev.diamonds) as u64;
         }
-        for (slot, ev) in ahead.users.iter_mut().zip(events.clone()) {
-            if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id(u)) {
+        let mut hashes = [0u64; AHEAD];
+        for (h, ev) in hashes.iter_mut().zip(events.clone()) {
+            if let Some(u) = ev.user.as_deref() {
+                *h = self.users.hash(u);
+                self.users.prefetch_slot(*h);
+            }
+        }
+        for (&h, ev) in hashes.iter().zip(events.clone()) {
+            if ev.user.is_some() {
+                self.users.prefetch_candidate(h);
+            }
+        }
+        for ((slot, &h), ev) in ahead.users.iter_mut().zip(&hashes).zip(events.clone()) {
+            if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id_hashed(u, h)) {
                 *slot = u;
             }
         }
-        let known = ahead.users.iter().filter(|&&u| u != u32::MAX);
-        for &u in known.clone() {
-            self.users.get(u).prefetch();
-        }
-        for &u in known {
+        for &u in ahead.users.iter().filter(|&&u| u != u32::MAX) {
             self.users.get(u).prefetch_lists();
         }
         for ev in events {
