@@ -160,10 +160,14 @@ impl Table {
         (fp >> 64) as usize & self.mask
     }
 
-    /// Start loading `fp`'s first line.
+    /// Start loading `fp`'s first line and its filter word (which an
+    /// insert sets).
     fn prefetch(&self, fp: u128) {
         if let Some(l) = self.lines.get(self.line_of(fp)) {
             super::prefetch::line(l);
+        }
+        if let Some(w) = self.filter.get(self.filter_bit(fp).0) {
+            super::prefetch::line(w);
         }
     }
 
