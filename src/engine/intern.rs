@@ -1,7 +1,6 @@
 //! Names to dense integer ids with per-id state, so the engine's hot maps
 //! hold integers instead of strings.
 
-use super::FastMap;
 use super::name_index::NameIndex;
 use compact_str::CompactString;
 use std::hash::BuildHasher;
@@ -114,35 +113,36 @@ pub trait Prefetch {
 
 /// Dense ids for keys that are never shown (order ids), by a 128-bit
 /// fingerprint instead of the string: the string and its copy were most of
-/// an order's memory.
-#[derive(Debug, Clone)]
+/// an order's memory. Found through the same prefetchable index as names.
+#[derive(Debug, Clone, Default)]
 pub struct Ids<T> {
-    // [u64; 2] rather than u128: 8-byte alignment packs a slot into 24
-    // bytes instead of 32.
-    ids: FastMap<[u64; 2], u32>,
+    index: NameIndex,
+    fps: Vec<[u64; 2]>,
     state: Vec<T>,
 }
 
-impl<T> Default for Ids<T> {
-    fn default() -> Self {
-        Ids {
-            ids: FastMap::default(),
-            state: Vec::new(),
-        }
-    }
+/// The index's hash of a fingerprint: its high half, already a hash.
+fn fp_hash(fp: u128) -> u64 {
+    (fp >> 64) as u64
+}
+
+fn fp_words(fp: u128) -> [u64; 2] {
+    [(fp >> 64) as u64, fp as u64]
 }
 
 impl<T: Default> Ids<T> {
     pub fn entry(&mut self, key: &str) -> (u32, &mut T) {
-        let next = self.state.len() as u32;
         let fp = fingerprint(key);
-        let id = *self
-            .ids
-            .entry([(fp >> 64) as u64, fp as u64])
-            .or_insert(next);
-        if id == next {
-            self.state.push(T::default());
-        }
+        let id = match self.id_fp(fp) {
+            Some(id) => id,
+            None => {
+                let id = self.state.len() as u32;
+                self.index.insert(fp_hash(fp), id);
+                self.fps.push(fp_words(fp));
+                self.state.push(T::default());
+                id
+            }
+        };
         (id, &mut self.state[id as usize])
     }
 }
@@ -150,8 +150,31 @@ impl<T: Default> Ids<T> {
 impl<T> Ids<T> {
     /// The id of `key`, if it has one (no entry is made).
     pub fn id(&self, key: &str) -> Option<u32> {
-        let fp = fingerprint(key);
-        self.ids.get(&[(fp >> 64) as u64, fp as u64]).copied()
+        self.id_fp(fingerprint(key))
+    }
+
+    /// `id` by the key's `fingerprint`.
+    pub fn id_fp(&self, fp: u128) -> Option<u32> {
+        let words = fp_words(fp);
+        self.index
+            .find(fp_hash(fp), |id| self.fps.get(id as usize) == Some(&words))
+    }
+
+    /// Start loading the index line `fp` is looked up in (read-ahead,
+    /// first step).
+    pub fn prefetch_slot(&self, fp: u128) {
+        self.index.prefetch(fp_hash(fp));
+    }
+
+    /// Start loading the fingerprint and the whole state of the first id
+    /// the index holds under `fp`'s tag (read-ahead, second step).
+    pub fn prefetch_candidate(&self, fp: u128) {
+        if let Some(id) = self.index.candidates(fp_hash(fp)).next()
+            && let (Some(f), Some(st)) = (self.fps.get(id as usize), self.state.get(id as usize))
+        {
+            super::prefetch::line(f);
+            super::prefetch::all(st);
+        }
     }
 
     pub fn get(&self, id: u32) -> &T {
@@ -181,4 +204,37 @@ pub fn fingerprint(key: &str) -> u128 {
     let a = foldhash::quality::FixedState::with_seed(0x9e37_79b9_7f4a_7c15).hash_one(key);
     let b = foldhash::quality::FixedState::with_seed(0xc2b2_ae3d_27d4_eb4f).hash_one(key);
     (u128::from(a) << 64) | u128::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ids are dense, in first-seen order, and found again by key or by
+    /// fingerprint; names likewise, with their text kept.
+    #[test]
+    fn ids_and_names_are_dense_and_found_again() {
+        let mut orders: Ids<u8> = Ids::default();
+        let mut users: Interner<u8> = Interner::default();
+        for round in 0..2 {
+            for i in 0..50_000u32 {
+                let key = format!("o{}", i * 7919 % 50_000);
+                let (id, st) = orders.entry(&key);
+                *st = st.wrapping_add(1);
+                assert_eq!(orders.id(&key), Some(id));
+                assert_eq!(orders.id_fp(fingerprint(&key)), Some(id));
+                let name = format!("u{}", i * 7919 % 50_000);
+                let (uid, _) = users.entry(&name);
+                assert_eq!(users.id(&name), Some(uid));
+                assert_eq!(users.name(uid), name);
+                if round == 0 {
+                    assert_eq!((id, uid), (i, i), "a new key gets the next id");
+                }
+            }
+        }
+        assert_eq!((orders.len(), users.len()), (50_000, 50_000));
+        assert!(orders.iter().all(|(_, &n)| n == 2));
+        assert_eq!(orders.id("o50000"), None);
+        assert_eq!(users.id("u50000"), None);
+    }
 }

@@ -410,7 +410,7 @@ impl Engine {
         });
         match ev.kind {
             Kind::Gift => self.gift(ev, user, creator_id, ring),
-            Kind::Order => self.order(ev, user, creator_id),
+            Kind::Order => self.order(ev, user, creator_id, hint.order),
             Kind::Viewers if Some(ev.ts) == self.now => self.viewers_now = Some(ev.qty),
             _ => {}
         }
@@ -469,14 +469,18 @@ impl Engine {
         }
     }
 
-    fn order(&mut self, ev: &Event, user: Option<u32>, creator: Option<u32>) {
-        let key = match &ev.order_id {
-            Some(id) => id.clone(),
+    /// `known`: the order's id, as the read-ahead found it.
+    fn order(&mut self, ev: &Event, user: Option<u32>, creator: Option<u32>, known: Option<u32>) {
+        let oid = match (known, &ev.order_id) {
+            (Some(oid), id) => {
+                debug_assert_eq!(id.as_deref().and_then(|k| self.orders.id(k)), Some(oid));
+                oid
+            }
+            (None, Some(id)) => self.orders.entry(id).0,
             // Rows without an id are orders of their own.
-            None => format!("\u{0}row{}", self.seq).into(),
+            (None, None) => self.orders.entry(&format!("\u{0}row{}", self.seq)).0,
         };
         let item = ev.item.as_deref().map(|i| self.products.entry(i).0);
-        let (oid, _) = self.orders.entry(&key);
         if self.cfg.index_recent_orders && self.in_horizon(ev.ts) {
             self.order_rows.push_back((ev.ts, oid));
         }

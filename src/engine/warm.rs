@@ -19,6 +19,8 @@ pub const AHEAD: usize = 256;
 pub struct Ahead {
     /// The user's id if the user was known (`u32::MAX` otherwise).
     users: [u32; AHEAD],
+    /// An order row's order id if the order was known (`u32::MAX` otherwise).
+    orders: [u32; AHEAD],
     /// The event id's dedupe key (0: the event has no id).
     keys: [u128; AHEAD],
     ids_checked: bool,
@@ -28,6 +30,8 @@ pub struct Ahead {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hint {
     pub user: Option<u32>,
+    /// An order row's order, if known.
+    pub order: Option<u32>,
     pub key: Option<u128>,
     /// The reader already checked the event's id (`source::dedupe`).
     pub ids_checked: bool,
@@ -38,6 +42,7 @@ impl Ahead {
     pub fn hint(&self, i: usize) -> Hint {
         Hint {
             user: self.users.get(i).copied().filter(|&u| u != u32::MAX),
+            order: self.orders.get(i).copied().filter(|&o| o != u32::MAX),
             key: self.keys.get(i).copied().filter(|&k| k != 0),
             ids_checked: self.ids_checked,
         }
@@ -61,6 +66,7 @@ impl Engine {
         let mut sink = 0u64;
         let mut ahead = Ahead {
             users: [u32::MAX; AHEAD],
+            orders: [u32::MAX; AHEAD],
             keys: [0; AHEAD],
             ids_checked,
         };
@@ -99,11 +105,25 @@ impl Engine {
         for &u in ahead.users.iter().filter(|&&u| u != u32::MAX) {
             self.users.get(u).prefetch_lists();
         }
-        for ev in events {
-            if ev.kind == Kind::Order
-                && let Some(o) = ev.order_id.as_deref().and_then(|k| self.orders.id(k))
+        // orders: index line, then fingerprint and state, then the id
+        let order_id = |ev: &'a Event| ev.order_id.as_deref().filter(|_| ev.kind == Kind::Order);
+        let mut fps = [0u128; AHEAD];
+        for (fp, ev) in fps.iter_mut().zip(events.clone()) {
+            if let Some(k) = order_id(ev) {
+                *fp = super::intern::fingerprint(k);
+                self.orders.prefetch_slot(*fp);
+            }
+        }
+        for (&fp, ev) in fps.iter().zip(events.clone()) {
+            if order_id(ev).is_some() {
+                self.orders.prefetch_candidate(fp);
+            }
+        }
+        for ((slot, &fp), ev) in ahead.orders.iter_mut().zip(&fps).zip(events) {
+            if order_id(ev).is_some()
+                && let Some(o) = self.orders.id_fp(fp)
             {
-                sink ^= u64::from(self.orders.get(o).link.is_some());
+                *slot = o;
             }
         }
         std::hint::black_box(sink);
