@@ -69,9 +69,12 @@ impl Dedupe {
     pub fn prefetch_all(&self, fps: &[u128]) {
         // 0: an event without an id
         for &fp in fps.iter().filter(|&&fp| fp != 0) {
-            self.current.prefetch(fp);
+            self.current.prefetch_line(fp);
+            // the word an insert sets
+            self.current.prefetch_filter(fp);
+            // (reading the previous filter's word here brings it in)
             if self.previous.may_contain(fp) {
-                self.previous.prefetch(fp);
+                self.previous.prefetch_line(fp);
             }
         }
     }
@@ -160,12 +163,15 @@ impl Table {
         (fp >> 64) as usize & self.mask
     }
 
-    /// Start loading `fp`'s first line and its filter word (which an
-    /// insert sets).
-    fn prefetch(&self, fp: u128) {
+    /// Start loading `fp`'s first line.
+    fn prefetch_line(&self, fp: u128) {
         if let Some(l) = self.lines.get(self.line_of(fp)) {
             super::prefetch::line(l);
         }
+    }
+
+    /// Start loading `fp`'s filter word.
+    fn prefetch_filter(&self, fp: u128) {
         if let Some(w) = self.filter.get(self.filter_bit(fp).0) {
             super::prefetch::line(w);
         }

@@ -55,13 +55,13 @@ impl<T> Interner<T> {
     }
 
     /// Start loading the name and state of the first id the index holds
-    /// under `hash`'s tag (read-ahead, second step: the index line must be
-    /// in cache by now, as it is read here).
+    /// under `hash`'s tag, the likeliest match (read-ahead, second step: the
+    /// index line must be in cache by now, as it is read here).
     pub fn prefetch_candidate(&self, hash: u64)
     where
         T: Prefetch,
     {
-        if let Some(id) = self.ids.candidates(hash).next()
+        if let Some(id) = self.ids.find(hash, |_| true)
             && let (Some(n), Some(st)) = (self.names.get(id as usize), self.state.get(id as usize))
         {
             super::prefetch::line(n);
@@ -169,7 +169,7 @@ impl<T> Ids<T> {
     /// Start loading the fingerprint and the whole state of the first id
     /// the index holds under `fp`'s tag (read-ahead, second step).
     pub fn prefetch_candidate(&self, fp: u128) {
-        if let Some(id) = self.index.candidates(fp_hash(fp)).next()
+        if let Some(id) = self.index.find(fp_hash(fp), |_| true)
             && let (Some(f), Some(st)) = (self.fps.get(id as usize), self.state.get(id as usize))
         {
             super::prefetch::line(f);

@@ -59,19 +59,6 @@ impl<S: BuildHasher> NameIndex<S> {
         }
     }
 
-    /// Ids whose slots carry `hash`'s tag, in probe order, until an empty
-    /// slot. Some may be other names with the same tag: the caller compares.
-    pub fn candidates(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
-        let tag = hash >> 32;
-        let start = self.home(hash);
-        (0..=self.mask)
-            .map(move |i| &self.lines[(start + i) & self.mask].0)
-            .flat_map(|l| l.iter().copied())
-            .take_while(|&s| s != 0)
-            .filter(move |&s| s >> 32 == tag)
-            .map(|s| (s as u32).wrapping_sub(1))
-    }
-
     /// The id of the name `hash` was computed from; `is` tells whether an
     /// id is that name's.
     pub fn find(&self, hash: u64, is: impl Fn(u32) -> bool) -> Option<u32> {

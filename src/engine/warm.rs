@@ -53,10 +53,10 @@ impl Engine {
     /// Each pass follows one step of the chains (id -> table entry -> state
     /// -> the state's lists) for all events, so a pass's loads are
     /// independent of each other and miss in parallel; the last steps are
-    /// prefetches (`prefetch`), which let the pass run on while they load. At most `AHEAD`
-    /// events are read ahead, whatever the caller passes. `ids_checked`:
-    /// the reader has de-duplicated these events (`source::dedupe`), so
-    /// their ids are neither read nor looked up.
+    /// prefetches (`prefetch`), which let the pass run on while they load.
+    /// At most `AHEAD` events are read ahead, whatever the caller passes.
+    /// `ids_checked`: the reader has de-duplicated these events
+    /// (`source::dedupe`), so their ids are neither read nor looked up.
     pub fn warm<'a>(
         &self,
         events: impl Iterator<Item = &'a Event> + Clone,
