@@ -70,6 +70,30 @@ fn compact_80x24() {
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
 
+/// At 100 columns the creators panel (beside the ticker) is narrower than
+/// its columns' usual widths: the money column gives way before any heading
+/// is clipped ("iamonds" was drawn).
+#[test]
+fn creator_headings_are_whole_at_100_columns() {
+    let app = app_from(RULES, Scope::All);
+    let screen = draw(&app, 100, 30);
+    let header = screen
+        .lines()
+        .find(|l| l.contains("creat") && l.contains("gifts"))
+        .unwrap_or_default();
+    for h in [
+        "creator",
+        " gifts ",
+        " diamonds ",
+        " gifters ",
+        " orders ",
+        " GMV ",
+        " conv",
+    ] {
+        assert!(header.contains(h), "{h:?} clipped in {header:?}");
+    }
+}
+
 #[test]
 fn minimal_40x12() {
     let app = app_from(RULES, Scope::All);

@@ -59,8 +59,15 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         })
     }));
     let inner_w = area.width.saturating_sub(2);
-    // numeric columns and the gaps between the seven columns
-    let name_w = inner_w.saturating_sub(7 + 10 + 7 + 6 + 13 + 6 + 6).max(6);
+    // Narrowest widths that still fit each heading and $9,999.99 (the six
+    // gaps between the seven columns included: 56, the panel's inside at
+    // 100 columns); what is left widens money first (to 13), then diamonds
+    // (to 10), then the name, so no heading is clipped from there up (the
+    // table's layout squeezed the fixed widths instead: "iamonds").
+    let spare = inner_w.saturating_sub(6 + 7 + 7 + 8 + 7 + 6 + 9 + 6);
+    let gmv_w = 9 + spare.min(4);
+    let diamonds_w = 8 + spare.saturating_sub(4).min(2);
+    let name_w = 7 + spare.saturating_sub(6);
     let body: Vec<Row> = rows
         .iter()
         .map(|r| {
@@ -73,7 +80,11 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
                 Cell::from(Line::from(thousands(r.gifters as i64)).right_aligned()),
                 Cell::from(Line::from(thousands(r.orders as i64)).right_aligned()),
                 Cell::from(
-                    Line::from(Span::styled(money_compact(&r.gmv, 13), t.money())).right_aligned(),
+                    Line::from(Span::styled(
+                        money_compact(&r.gmv, gmv_w as usize),
+                        t.money(),
+                    ))
+                    .right_aligned(),
                 ),
                 Cell::from(Line::from(pct(r.conversion.rate)).right_aligned()),
             ])
@@ -84,10 +95,10 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         [
             Constraint::Length(name_w),
             Constraint::Length(7),
-            Constraint::Length(10),
+            Constraint::Length(diamonds_w),
             Constraint::Length(7),
             Constraint::Length(6),
-            Constraint::Length(13),
+            Constraint::Length(gmv_w),
             Constraint::Length(6),
         ],
     )
