@@ -1,7 +1,7 @@
 //! Applying reader messages to the engine, and what the views know about
 //! each source. Shared by the report and the dashboard.
 
-use crate::decode::{Decoded, Item};
+use crate::decode::{Decoded, Item, LineDecoder};
 use crate::engine::{AHEAD, Engine};
 use crate::source::{Feed, SourceState};
 use std::collections::VecDeque;
@@ -18,6 +18,26 @@ pub struct SourceInfo {
 pub struct Sources {
     pub list: Vec<SourceInfo>,
     pub notices: VecDeque<String>,
+    shared: Handed,
+}
+
+/// Per source, the decoder of the lines its reader hands over
+/// (`source::share`), holding the real-feed records' state. A view's copy
+/// of `Sources` shows status only, so a clone holds no decoders: only the
+/// `Sources` that applies messages decodes.
+#[derive(Default)]
+struct Handed(Vec<Option<LineDecoder>>);
+
+impl Clone for Handed {
+    fn clone(&self) -> Handed {
+        Handed::default()
+    }
+}
+
+impl std::fmt::Debug for Handed {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "Handed({} decoders)", self.0.iter().flatten().count())
+    }
 }
 
 impl Sources {
@@ -33,6 +53,7 @@ impl Sources {
                 })
                 .collect(),
             notices: VecDeque::new(),
+            shared: Handed::default(),
         }
     }
 
@@ -45,6 +66,13 @@ impl Sources {
 
     pub fn invalid_utf8(&self) -> u64 {
         self.list.iter().map(|s| s.invalid_utf8).sum()
+    }
+
+    fn name(&self, source: usize) -> String {
+        self.list
+            .get(source)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
     }
 
     fn notice(&mut self, msg: String) {
@@ -64,18 +92,41 @@ impl Sources {
                 lines,
                 ids_checked,
             } => {
-                let name = self
-                    .list
-                    .get(source)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
+                let name = self.name(source);
                 if let Some(s) = self.list.get_mut(source) {
                     s.lines += lines;
                     s.invalid_utf8 += invalid_utf8;
                 }
                 ingest_checked(engine, &name, items, ids_checked)
             }
+            Feed::Lines {
+                source,
+                first_line,
+                text,
+                opts,
+            } => {
+                let handed = &mut self.shared.0;
+                if handed.len() <= source {
+                    handed.resize_with(source + 1, || None);
+                }
+                let decoder =
+                    handed[source].get_or_insert_with(|| LineDecoder::continuing((*opts).clone()));
+                let mut items = Vec::with_capacity(text.len() / 64);
+                crate::source::share::decode_group(decoder, first_line, &text, &mut items);
+                let name = self.name(source);
+                ingest_checked(engine, &name, items, false)
+            }
             Feed::State { source, state } => {
+                let mut events = 0;
+                if matches!(state, SourceState::Ended | SourceState::Failed(_))
+                    && let Some(mut decoder) = self.shared.0.get_mut(source).and_then(Option::take)
+                {
+                    // close what the handed lines left open (gift streaks)
+                    let mut items = Vec::new();
+                    decoder.finish(&mut items);
+                    let name = self.name(source);
+                    events = ingest_checked(engine, &name, items, false);
+                }
                 if let SourceState::Failed(why) = &state {
                     self.notice(why.clone());
                 }
@@ -83,7 +134,7 @@ impl Sources {
                     s.state = state;
                 }
                 engine.generation += 1;
-                0
+                events
             }
             Feed::Notice { message, .. } => {
                 self.notice(message);

@@ -136,6 +136,7 @@ pub fn source_options(a: &FeedArgs, demo_rate: f64) -> Result<SourceOptions, Exi
         demo_rate,
         demo_seed: 7,
         dedupe: false,
+        share: None,
     })
 }
 

@@ -22,7 +22,9 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     // one snapshot at the end: a scan costs less than keeping the index
     cfg.window_index = false;
     let inputs = options::inputs(&args.feed, None)?;
-    let sopts = options::source_options(&args.feed, 0.0)?;
+    let mut sopts = options::source_options(&args.feed, 0.0)?;
+    // the report's loop does nothing but ingest: it can decode too
+    sopts.share = Some(source::share::ShareRule::ADAPTIVE);
     let mut engine = Engine::new(cfg);
     let mut sources = Sources::new(inputs.iter().map(|i| i.name()).collect());
     let rx = source::spawn(&inputs, &sopts);

@@ -6,13 +6,27 @@ use super::fields::{Field, RawFields};
 use super::{DecodeOptions, Decoded, Item, adapters};
 use serde_json::Value;
 
+/// What decoding a JSON line needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Decided by the line alone (canonical, or rejected).
+    Alone,
+    /// A real-feed record, decoded with the adapters' state (gift streaks).
+    Adapter,
+    /// A real-feed record left undecoded: `adapters` was `None`, the state
+    /// being held elsewhere (`source::share`).
+    Deferred,
+}
+
+/// Decodes one line into `out`. `adapters: None` leaves a real-feed record
+/// undecoded (`Outcome::Deferred`) for whoever holds the adapters' state.
 pub fn decode_line(
     line: &str,
     line_no: u64,
     opts: &DecodeOptions,
-    adapters: &mut adapters::AdapterState,
+    adapters: Option<&mut adapters::AdapterState>,
     out: &mut Vec<Item>,
-) {
+) -> Outcome {
     let reject = |out: &mut Vec<Item>, reason: String| {
         out.push(Item {
             line: line_no,
@@ -26,23 +40,31 @@ pub fn decode_line(
         && super::canonical_json::fields_into(line, &mut raw)
     {
         push_record(&raw, None, line_no, out);
-        return;
+        return Outcome::Alone;
     }
     let value: Value = match serde_json::from_str(line) {
         Ok(v) => v,
-        Err(e) => return reject(out, format!("bad JSON: {e}")),
+        Err(e) => {
+            reject(out, format!("bad JSON: {e}"));
+            return Outcome::Alone;
+        }
     };
     let Value::Object(obj) = &value else {
-        return reject(out, "JSON line is not an object".into());
+        reject(out, "JSON line is not an object".into());
+        return Outcome::Alone;
     };
     if !opts.map.is_empty() || obj.contains_key("kind") {
         let raw = raw_fields(&value, opts);
         push_record(&raw, opts.map.constant_kind.as_deref(), line_no, out);
-        return;
+        return Outcome::Alone;
     }
+    let Some(adapters) = adapters else {
+        return Outcome::Deferred;
+    };
     if let Err(reason) = adapters.decode(&value, line_no, out) {
         reject(out, reason);
     }
+    Outcome::Adapter
 }
 
 pub(crate) fn raw_fields(v: &Value, opts: &DecodeOptions) -> RawFields<'static> {

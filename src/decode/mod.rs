@@ -63,12 +63,17 @@ pub enum Decoded {
     Duplicate,
 }
 
+pub use json::Outcome;
+
 pub struct LineDecoder {
     opts: DecodeOptions,
     format: Option<Format>,
     csv: csvline::CsvState,
     adapters: adapters::AdapterState,
     seen_first_line: bool,
+    /// Real-feed JSON records are left to another decoder, which holds
+    /// the adapters' state (`source::share`).
+    defer_adapters: bool,
 }
 
 impl LineDecoder {
@@ -84,18 +89,40 @@ impl LineDecoder {
             format,
             adapters,
             seen_first_line: false,
+            defer_adapters: false,
         }
     }
 
+    /// A decoder for NDJSON lines from the middle of an input (no byte
+    /// order mark to strip), which another decoder began.
+    pub fn continuing(opts: DecodeOptions) -> LineDecoder {
+        let mut d = LineDecoder::new(DecodeOptions {
+            format: Format::Ndjson,
+            ..opts
+        });
+        d.seen_first_line = true;
+        d
+    }
+
+    /// The input's format, once known.
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    /// From now on leave real-feed records undecoded (`Outcome::Deferred`).
+    pub fn defer_adapters(&mut self) {
+        self.defer_adapters = true;
+    }
+
     /// Decode one line (without its `\n`); outcomes are appended to `out`.
-    pub fn push_line(&mut self, line: &str, line_no: u64, out: &mut Vec<Item>) {
+    pub fn push_line(&mut self, line: &str, line_no: u64, out: &mut Vec<Item>) -> Outcome {
         let mut line = line.strip_suffix('\r').unwrap_or(line);
         if !self.seen_first_line {
             line = line.strip_prefix('\u{feff}').unwrap_or(line);
             self.seen_first_line = !line.trim().is_empty();
         }
         if !self.csv.in_record() && fields::trim(line).is_empty() {
-            return;
+            return Outcome::Alone;
         }
         let format = *self.format.get_or_insert_with(|| {
             if line.trim_start().starts_with('{') {
@@ -105,13 +132,18 @@ impl LineDecoder {
             }
         });
         let start = out.len();
-        match format {
+        let outcome = match format {
             Format::Ndjson | Format::Auto => {
-                json::decode_line(line, line_no, &self.opts, &mut self.adapters, out)
+                let adapters = (!self.defer_adapters).then_some(&mut self.adapters);
+                json::decode_line(line, line_no, &self.opts, adapters, out)
             }
-            Format::Csv => self.csv.push_line(line, line_no, out),
-        }
+            Format::Csv => {
+                self.csv.push_line(line, line_no, out);
+                Outcome::Alone
+            }
+        };
         self.map_users(&mut out[start..]);
+        outcome
     }
 
     /// Shop buyer ids become LIVE viewer ids where the seller's map knows them.

@@ -3,8 +3,9 @@
 //! of memory growing.
 
 use super::dedupe::Upstream;
-use crate::decode::Item;
+use crate::decode::{DecodeOptions, Item};
 use crossbeam_channel::Sender;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const MAX_ITEMS: usize = 4096;
@@ -30,6 +31,14 @@ pub enum Feed {
         /// (`source::dedupe`): the engine must not check them again.
         ids_checked: bool,
     },
+    /// Whole lines (each ending in `\n`, the first numbered `first_line`)
+    /// for the receiver to decode itself, in order (`source::share`).
+    Lines {
+        source: usize,
+        first_line: u64,
+        text: String,
+        opts: Arc<DecodeOptions>,
+    },
     State {
         source: usize,
         state: SourceState,
@@ -50,6 +59,8 @@ pub struct Batcher {
     /// False once the receiver has gone: the reader should stop.
     pub open: bool,
     dedupe: Option<Box<Upstream>>,
+    /// A batch with events has gone out with its ids checked.
+    sent_checked: bool,
 }
 
 impl Batcher {
@@ -64,6 +75,38 @@ impl Batcher {
             started: None,
             open: true,
             dedupe: dedupe.then(Box::default),
+            sent_checked: false,
+        }
+    }
+
+    /// Leaves event ids to the engine from now on; false (and nothing
+    /// changes) once a batch has gone out with its ids checked, since the
+    /// engine would not know those ids.
+    pub fn stop_checking_ids(&mut self) -> bool {
+        if self.sent_checked {
+            return false;
+        }
+        self.dedupe = None;
+        true
+    }
+
+    /// Nothing is waiting in the channel: the receiver is idle or soon
+    /// will be.
+    pub fn idle(&self) -> bool {
+        self.tx.is_empty()
+    }
+
+    /// Sends lines for the receiver to decode, after what is decoded.
+    pub fn send_lines(&mut self, first_line: u64, text: String, opts: Arc<DecodeOptions>) {
+        self.flush();
+        let msg = Feed::Lines {
+            source: self.source,
+            first_line,
+            text,
+            opts,
+        };
+        if self.tx.send(msg).is_err() {
+            self.open = false;
         }
     }
 
@@ -98,6 +141,7 @@ impl Batcher {
         let ids_checked = match &mut self.dedupe {
             Some(d) => {
                 d.mark(&mut self.items);
+                self.sent_checked |= !self.items.is_empty();
                 true
             }
             None => false,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod lines;
 pub mod reader;
 pub mod record;
+pub mod share;
 
 use crate::decode::DecodeOptions;
 pub use batch::{Feed, SourceState};
@@ -52,6 +53,9 @@ pub struct SourceOptions {
     pub demo_seed: u64,
     /// Set by `spawn`: this reader de-duplicates event ids (`dedupe`).
     pub dedupe: bool,
+    /// Hand groups of NDJSON lines to the receiver to decode (`share`);
+    /// the receiver must handle `Feed::Lines`.
+    pub share: Option<share::ShareRule>,
 }
 
 /// Batches in flight between readers and the engine: small enough that a

@@ -5,7 +5,8 @@
 use super::SourceOptions;
 use super::batch::{Batcher, Feed, SourceState};
 use super::lines::{LineReader, Next};
-use crate::decode::{Decoded, Item, LineDecoder};
+use super::share::Share;
+use crate::decode::{Decoded, Item, LineDecoder, Outcome};
 use crossbeam_channel::Sender;
 use std::fs::File;
 use std::io::Read;
@@ -22,6 +23,7 @@ struct Pipeline<'a> {
     opts: &'a SourceOptions,
     line_no: u64,
     pace: Option<Pace>,
+    share: Share,
 }
 
 /// `--replay SPEED`: event time advances SPEED times faster than the wall clock.
@@ -38,6 +40,13 @@ impl<'a> Pipeline<'a> {
             batch: Batcher::new(source, tx, opts.dedupe),
             opts,
             line_no: 0,
+            // pacing reads the reader's decoded times; rejects are written
+            // in line order by the reader
+            share: Share::new(
+                opts.share
+                    .filter(|_| opts.replay.is_none() && opts.rejects.is_none() && !opts.follow),
+                &opts.decode,
+            ),
             pace: opts.replay.filter(|s| *s > 0.0).map(|speed| Pace {
                 speed,
                 origin: None,
@@ -54,6 +63,7 @@ impl<'a> Pipeline<'a> {
                 Err(_) => self.text_line(&String::from_utf8_lossy(bytes), bytes, true),
             },
             Next::TooLong(n) => {
+                self.share.close(&mut self.batch);
                 self.batch.line_read(false);
                 let max = self.opts.max_line;
                 let items = self.batch.items_mut();
@@ -75,9 +85,20 @@ impl<'a> Pipeline<'a> {
             self.sink_failed("--record", &err);
         }
         self.batch.line_read(invalid);
+        if invalid {
+            self.share.close(&mut self.batch);
+        } else if self.share.take(text, self.line_no, &mut self.batch) {
+            return;
+        }
         let items = self.batch.items_mut();
         let start = items.len();
-        self.decoder.push_line(text, self.line_no, items);
+        let outcome = self.decoder.push_line(text, self.line_no, items);
+        if outcome == Outcome::Deferred {
+            self.share.deferred(text, self.line_no, &mut self.batch);
+            return;
+        }
+        self.share
+            .decided(outcome, &mut self.decoder, &mut self.batch);
         self.after_decode(start, Some(text));
     }
 
@@ -153,6 +174,7 @@ impl<'a> Pipeline<'a> {
     }
 
     fn finish(&mut self) {
+        self.share.close(&mut self.batch);
         let items = self.batch.items_mut();
         let start = items.len();
         self.decoder.finish(items);
