@@ -50,7 +50,9 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
              `websocat ws://localhost:21213 | livetally -`",
         ));
     }
-    let sopts = options::source_options(&args.feed, args.demo_rate)?;
+    let mut sopts = options::source_options(&args.feed, args.demo_rate)?;
+    // the engine's worker thread decodes too when its reader is the slower
+    sopts.share = Some(source::share::ShareRule::ADAPTIVE);
     terminal::check_tty().map_err(Exit::usage)?;
 
     let mut app = App::new(scope, cfg.attribution_window_ms);
