@@ -31,8 +31,12 @@ fn options(share: Option<ShareRule>) -> SourceOptions {
 /// Everything the report says about `path`, and how many groups of lines
 /// the receiver decoded.
 fn run(path: &Path, share: Option<ShareRule>) -> (String, usize) {
+    run_with(path, options(share))
+}
+
+fn run_with(path: &Path, opts: SourceOptions) -> (String, usize) {
     let inputs = [Input::File(path.to_path_buf())];
-    let rx = source::spawn(&inputs, &options(share));
+    let rx = source::spawn(&inputs, &opts);
     let mut engine = Engine::new(Config::default());
     let mut sources = Sources::new(vec!["feed".into()]);
     let mut handed = 0;
@@ -113,6 +117,34 @@ fn shared_decoding_gives_the_same_answers() {
     }
     let (adaptive, _) = run(&path, Some(ShareRule::ADAPTIVE));
     assert_eq!(adaptive, alone);
+}
+
+/// `--record` keeps the same lines in the same order when groups of lines
+/// go to the receiver undecoded.
+#[test]
+fn recording_keeps_handed_lines_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.ndjson");
+    std::fs::write(&path, mixed_feed()).unwrap();
+    let record = |name: &str, share: Option<ShareRule>| {
+        let rec = dir.path().join(name);
+        let mut opts = options(share);
+        opts.record = Some(livetally::source::record::Sink::open(&rec).unwrap());
+        let (_, handed) = run_with(&path, opts.clone());
+        if let Some(sink) = &opts.record {
+            sink.flush();
+        }
+        (std::fs::read(&rec).unwrap(), handed)
+    };
+    let (alone, _) = record("alone.ndjson", None);
+    let rule = ShareRule {
+        group: 3,
+        every: Some(2),
+    };
+    let (shared, handed) = record("shared.ndjson", Some(rule));
+    assert!(handed > 0);
+    assert!(alone.len() > 40_000);
+    assert!(shared == alone);
 }
 
 /// An input that starts with real-feed records keeps all its decoding on
