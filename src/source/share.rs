@@ -119,7 +119,10 @@ impl Share {
     /// (invalid UTF-8, too long) or the end of the input.
     pub fn close(&mut self, batch: &mut Batcher) {
         if !self.text.is_empty() {
-            let text = std::mem::take(&mut self.text);
+            // the next group is likely as long: grown from empty it was
+            // reallocated ~8 times (1% of the instructions on NDJSON)
+            let next = String::with_capacity(self.text.len());
+            let text = std::mem::replace(&mut self.text, next);
             batch.send_lines(self.first_line, text, self.opts.clone());
         }
         self.left = 0;
@@ -153,7 +156,12 @@ pub fn decode_group(
     text: &str,
     out: &mut Vec<crate::decode::Item>,
 ) {
-    for (i, line) in text.split_terminator('\n').enumerate() {
-        decoder.push_line(line, first_line + i as u64, out);
+    let mut start = 0;
+    for (i, end) in memchr::memchr_iter(b'\n', text.as_bytes()).enumerate() {
+        // a newline is always a character boundary
+        if let Some(line) = text.get(start..end) {
+            decoder.push_line(line, first_line + i as u64, out);
+        }
+        start = end + 1;
     }
 }
