@@ -170,6 +170,31 @@ fn lines_before_a_pause_in_a_live_pipe_are_shown_at_once() {
     let _ = s.child.kill();
 }
 
+/// The same for NDJSON, whose lines the reader may hand to the engine's
+/// thread undecoded in groups (`source::share`): a group begun before the
+/// pause must be handed over at once, not when it is full.
+#[test]
+fn ndjson_lines_before_a_pause_in_a_live_pipe_are_shown_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |u: &str, d: u32| {
+        format!(r#"{{"ts":"2026-11-23T20:00:00Z","kind":"gift","user":"{u}","diamonds":{d}}}\n"#)
+    };
+    // the pause after the first line lets the engine's thread go idle, so
+    // the reader hands the next group over
+    let cmd = format!(
+        "(printf '{}'; sleep 1; printf '{}{}'; sleep 60) | '{BIN}' --window all -",
+        line("u1", 5),
+        line("u2", 7),
+        line("u3", 9)
+    );
+    let mut s = Screen::spawn(&cmd, dir.path());
+    s.wait_totals("1", "5");
+    s.wait_totals("3", "21");
+    s.press("q");
+    s.wait_for("livetally: 3 events");
+    let _ = s.child.kill();
+}
+
 #[test]
 fn stdin_that_is_the_terminal_is_refused() {
     let dir = tempfile::tempdir().unwrap();

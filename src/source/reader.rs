@@ -217,9 +217,13 @@ fn read_to_eof_and_partial<R: Read>(
 
 fn read_to_eof<R: Read>(p: &mut Pipeline, r: &mut LineReader<R>) -> std::io::Result<()> {
     loop {
-        // hand over what is decoded before a read that may block
-        let batch = &mut p.batch;
-        match r.next_line_or(|| batch.flush())? {
+        // hand over what is decoded, and a group of lines begun, before a
+        // read that may block (a live pipe can pause for minutes)
+        let (batch, share) = (&mut p.batch, &mut p.share);
+        match r.next_line_or(|| {
+            share.close(batch);
+            batch.flush();
+        })? {
             Next::Eof => return Ok(()),
             n => p.line(n),
         }

@@ -116,7 +116,8 @@ impl Share {
     }
 
     /// Sends the group begun, before a line the reader must decode itself
-    /// (invalid UTF-8, too long) or the end of the input.
+    /// (invalid UTF-8, too long), before a read that may block, or at the
+    /// end of the input.
     pub fn close(&mut self, batch: &mut Batcher) {
         if !self.text.is_empty() {
             // the next group is likely as long: grown from empty it was
