@@ -15,7 +15,8 @@ static KIND_KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// What decoding a JSON line needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Decided by the line alone (canonical, or rejected).
+    /// Needed no adapters' state: a canonical line, a rejected one (and,
+    /// from `LineDecoder::push_line`, any CSV line).
     Alone,
     /// A real-feed record, decoded with the adapters' state (gift streaks).
     Adapter,

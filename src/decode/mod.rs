@@ -115,6 +115,8 @@ impl LineDecoder {
     }
 
     /// Decode one line (without its `\n`); outcomes are appended to `out`.
+    /// Says whether the line needed the adapters' state, or was left
+    /// undecoded for the decoder that holds it (`defer_adapters`).
     pub fn push_line(&mut self, line: &str, line_no: u64, out: &mut Vec<Item>) -> Outcome {
         let mut line = line.strip_suffix('\r').unwrap_or(line);
         if !self.seen_first_line {
