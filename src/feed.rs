@@ -18,26 +18,15 @@ pub struct SourceInfo {
 pub struct Sources {
     pub list: Vec<SourceInfo>,
     pub notices: VecDeque<String>,
-    shared: Handed,
 }
 
-/// Per source, the decoder of the lines its reader hands over
-/// (`source::share`), holding the real-feed records' state. A view's copy
-/// of `Sources` shows status only, so a clone holds no decoders: only the
-/// `Sources` that applies messages decodes.
-#[derive(Default)]
-struct Handed(Vec<Option<LineDecoder>>);
-
-impl Clone for Handed {
-    fn clone(&self) -> Handed {
-        Handed::default()
-    }
-}
-
-impl std::fmt::Debug for Handed {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "Handed({} decoders)", self.0.iter().flatten().count())
-    }
+/// Applies reader messages to the engine: what the views know of each
+/// source (`sources`, which views copy), and per source the decoder of the
+/// lines its reader hands over undecoded (`source::share`), holding the
+/// real-feed records' state.
+pub struct Intake {
+    pub sources: Sources,
+    handed: Vec<Option<LineDecoder>>,
 }
 
 impl Sources {
@@ -53,7 +42,6 @@ impl Sources {
                 })
                 .collect(),
             notices: VecDeque::new(),
-            shared: Handed::default(),
         }
     }
 
@@ -81,6 +69,15 @@ impl Sources {
         }
         self.notices.push_back(msg);
     }
+}
+
+impl Intake {
+    pub fn new(sources: Sources) -> Intake {
+        Intake {
+            sources,
+            handed: Vec::new(),
+        }
+    }
 
     /// Apply one message; returns how many events it carried.
     pub fn apply(&mut self, engine: &mut Engine, msg: Feed) -> u64 {
@@ -92,8 +89,8 @@ impl Sources {
                 lines,
                 ids_checked,
             } => {
-                let name = self.name(source);
-                if let Some(s) = self.list.get_mut(source) {
+                let name = self.sources.name(source);
+                if let Some(s) = self.sources.list.get_mut(source) {
                     s.lines += lines;
                     s.invalid_utf8 += invalid_utf8;
                 }
@@ -105,7 +102,7 @@ impl Sources {
                 text,
                 opts,
             } => {
-                let handed = &mut self.shared.0;
+                let handed = &mut self.handed;
                 if handed.len() <= source {
                     handed.resize_with(source + 1, || None);
                 }
@@ -113,31 +110,31 @@ impl Sources {
                     handed[source].get_or_insert_with(|| LineDecoder::continuing((*opts).clone()));
                 let mut items = Vec::with_capacity(text.len() / 64);
                 crate::source::share::decode_group(decoder, first_line, &text, &mut items);
-                let name = self.name(source);
+                let name = self.sources.name(source);
                 ingest_checked(engine, &name, items, false)
             }
             Feed::State { source, state } => {
                 let mut events = 0;
                 if matches!(state, SourceState::Ended | SourceState::Failed(_))
-                    && let Some(mut decoder) = self.shared.0.get_mut(source).and_then(Option::take)
+                    && let Some(mut decoder) = self.handed.get_mut(source).and_then(Option::take)
                 {
                     // close what the handed lines left open (gift streaks)
                     let mut items = Vec::new();
                     decoder.finish(&mut items);
-                    let name = self.name(source);
+                    let name = self.sources.name(source);
                     events = ingest_checked(engine, &name, items, false);
                 }
                 if let SourceState::Failed(why) = &state {
-                    self.notice(why.clone());
+                    self.sources.notice(why.clone());
                 }
-                if let Some(s) = self.list.get_mut(source) {
+                if let Some(s) = self.sources.list.get_mut(source) {
                     s.state = state;
                 }
                 engine.generation += 1;
                 events
             }
             Feed::Notice { message, .. } => {
-                self.notice(message);
+                self.sources.notice(message);
                 engine.generation += 1;
                 0
             }

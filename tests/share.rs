@@ -3,7 +3,7 @@
 //! same order, same repeats dropped, same gift streaks, same line counts.
 
 use livetally::engine::{Config, Engine, Scope};
-use livetally::feed::Sources;
+use livetally::feed::{Intake, Sources};
 use livetally::source::share::ShareRule;
 use livetally::source::{self, Feed, Input, SourceOptions};
 use std::path::Path;
@@ -38,13 +38,14 @@ fn run_with(path: &Path, opts: SourceOptions) -> (String, usize) {
     let inputs = [Input::File(path.to_path_buf())];
     let rx = source::spawn(&inputs, &opts);
     let mut engine = Engine::new(Config::default());
-    let mut sources = Sources::new(vec!["feed".into()]);
+    let mut intake = Intake::new(Sources::new(vec!["feed".into()]));
     let mut handed = 0;
-    while !sources.all_done() {
+    while !intake.sources.all_done() {
         let Ok(msg) = rx.recv() else { break };
         handed += matches!(msg, Feed::Lines { .. }) as usize;
-        sources.apply(&mut engine, msg);
+        intake.apply(&mut engine, msg);
     }
+    let sources = intake.sources;
     let snap = engine.snapshot(Scope::All, None);
     let mut report = serde_json::to_string(&livetally::report::json::to_json(&snap)).unwrap();
     let s = &sources.list[0];

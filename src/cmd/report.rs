@@ -4,7 +4,7 @@ use super::Exit;
 use super::options;
 use crate::cli::ReportArgs;
 use crate::engine::{Engine, Scope};
-use crate::feed::Sources;
+use crate::feed::{Intake, Sources};
 use crate::source;
 use std::io::Write;
 
@@ -26,16 +26,17 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     // the report's loop does nothing but ingest: it can decode too
     sopts.share = Some(source::share::ShareRule::ADAPTIVE);
     let mut engine = Engine::new(cfg);
-    let mut sources = Sources::new(inputs.iter().map(|i| i.name()).collect());
+    let mut intake = Intake::new(Sources::new(inputs.iter().map(|i| i.name()).collect()));
     let rx = source::spawn(&inputs, &sopts);
-    while !sources.all_done() {
+    while !intake.sources.all_done() {
         match rx.recv() {
             Ok(msg) => {
-                sources.apply(&mut engine, msg);
+                intake.apply(&mut engine, msg);
             }
             Err(_) => break,
         }
     }
+    let sources = intake.sources;
     let sink_failure = options::finish_sinks(&sopts);
     let snap = engine.snapshot(scope, args.only.as_deref());
     let text = if args.json {

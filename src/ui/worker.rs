@@ -5,7 +5,7 @@
 
 use super::view::{Query, View};
 use crate::engine::Engine;
-use crate::feed::Sources;
+use crate::feed::{Intake, Sources};
 use crate::source::Feed;
 use crossbeam_channel::{Receiver, Sender, never, select, unbounded};
 use std::thread::JoinHandle;
@@ -61,12 +61,13 @@ fn wall_ms() -> i64 {
 
 fn run(
     mut engine: Engine,
-    mut sources: Sources,
+    sources: Sources,
     mut feed_rx: Receiver<Feed>,
     ctl_rx: Receiver<ToEngine>,
     out: Sender<FromEngine>,
     frame: Duration,
 ) -> (Engine, Sources) {
+    let mut intake = Intake::new(sources);
     let mut want: Option<(Query, bool)> = None;
     // (engine generation, query) of the last view sent
     let mut answered: Option<(u64, Query)> = None;
@@ -108,7 +109,7 @@ fn run(
         let share = if flood.backed_up() { 40 } else { 20 };
         let pace = (view_cost * share).max(frame);
         // the end of the feed is shown at once, whatever the pace
-        let ended = sources.all_done() && !shown_ended;
+        let ended = intake.sources.all_done() && !shown_ended;
         let next_view = match &want {
             Some((_, true)) => now,
             Some(_) if ended => now,
@@ -120,11 +121,11 @@ fn run(
             recv(feed_rx) -> msg => match msg {
                 Ok(m) => {
                     let started = Instant::now();
-                    sources.apply(&mut engine, m);
+                    intake.apply(&mut engine, m);
                     while started.elapsed() < INGEST_BUDGET {
                         match feed_rx.try_recv() {
                             Ok(m) => {
-                                sources.apply(&mut engine, m);
+                                intake.apply(&mut engine, m);
                             }
                             Err(_) => break,
                         }
@@ -139,7 +140,7 @@ fn run(
                     let prompt = prompt || matches!(&want, Some((q, true)) if *q == query);
                     want = Some((query, prompt));
                 }
-                Err(_) => return (engine, sources),
+                Err(_) => return (engine, intake.sources),
             },
             default(timeout) => {}
         }
@@ -152,26 +153,26 @@ fn run(
                 events_per_sec: eps.2,
                 accepted: acc,
                 lag_ms: engine.now.map(|n| wall_ms() - n),
-                catching_up: flood.backed_up() && !sources.all_done(),
+                catching_up: flood.backed_up() && !intake.sources.all_done(),
             };
             if out.send(live).is_err() {
-                return (engine, sources);
+                return (engine, intake.sources);
             }
         }
         let Some((q, prompt)) = &want else { continue };
-        let ended = sources.all_done() && !shown_ended;
+        let ended = intake.sources.all_done() && !shown_ended;
         if *prompt || ended || (news(q, &engine) && now >= last_view + pace) {
             let t0 = Instant::now();
-            let mut v = View::compute(&engine, &sources, q, eps.2, wall_ms());
+            let mut v = View::compute(&engine, &intake.sources, q, eps.2, wall_ms());
             // nothing is left to catch up with once every source has ended
-            v.catching_up = flood.backed_up() && !sources.all_done();
-            shown_ended = sources.all_done();
+            v.catching_up = flood.backed_up() && !intake.sources.all_done();
+            shown_ended = intake.sources.all_done();
             view_cost = t0.elapsed();
             last_view = Instant::now();
             answered = Some((engine.generation, q.clone()));
             want = None;
             if out.send(FromEngine::View(Box::new(v))).is_err() {
-                return (engine, sources);
+                return (engine, intake.sources);
             }
         }
     }
