@@ -335,9 +335,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Every byte value next to every other, at every place in a word and
-    /// in the tail: the same commas as a plain byte loop, and false
-    /// exactly when there is a quote or carriage return.
+    /// The vector masks equal the plain-Rust ones other targets use.
     #[test]
     fn vector_and_portable_block_masks_agree() {
         let block = proptest::array::uniform16(prop_oneof![
@@ -354,6 +352,9 @@ mod tests {
         assert!(result.is_ok(), "{result:?}");
     }
 
+    /// Every byte value next to every other, at every place in a word and
+    /// in the tail: the same commas as a plain byte loop, and false
+    /// exactly when there is a quote or carriage return.
     #[test]
     fn finds_commas_like_a_byte_loop() {
         let bytes = proptest::collection::vec(

@@ -197,16 +197,16 @@ impl<R: Read> LineReader<R> {
     /// each later line is checked once, when it is reached.
     fn copy_text(&mut self, end: usize) -> bool {
         let chunk = &self.buf[self.pos..end];
-        let good = match std::str::from_utf8(chunk) {
-            Ok(_) => chunk.len(),
-            Err(e) => memchr::memrchr(b'\n', &chunk[..e.valid_up_to()]).map_or(0, |i| i + 1),
+        let lines = match std::str::from_utf8(chunk) {
+            Ok(lines) => lines,
+            Err(e) => {
+                let good = memchr::memrchr(b'\n', &chunk[..e.valid_up_to()]).map_or(0, |i| i + 1);
+                match std::str::from_utf8(&chunk[..good]) {
+                    Ok(lines) if !lines.is_empty() => lines,
+                    _ => return false,
+                }
+            }
         };
-        let Ok(lines) = std::str::from_utf8(&chunk[..good]) else {
-            return false;
-        };
-        if lines.is_empty() {
-            return false;
-        }
         self.text.clear();
         self.text.push_str(lines);
         self.text_pos = 0;
