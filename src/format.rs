@@ -76,6 +76,18 @@ pub fn money_compact(m: &BTreeMap<Currency, i64>, w: usize) -> String {
     format!("{} +{}", money(*v, *c), m.len() - 1)
 }
 
+/// A projected count: one decimal while small, whole and grouped from 100
+/// on (a tenth of an order in 157,262 is noise, and `157262.0` is hard to read).
+pub fn estimate(x: f64) -> String {
+    if !x.is_finite() {
+        "—".into()
+    } else if x.abs() >= 100.0 {
+        thousands(x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 /// Dollars from a float estimate: "$1,234.56".
 pub fn usd(v: f64) -> String {
     if !v.is_finite() {
@@ -173,5 +185,10 @@ mod tests {
         assert_eq!(pct(Some(0.15)), "15.0%");
         assert_eq!(usd(1234.565), "$1,234.57");
         assert_eq!(duration_ms(1_800_000), "30m");
+        assert_eq!(estimate(26.04), "26.0");
+        assert_eq!(estimate(99.94), "99.9");
+        assert_eq!(estimate(157_262.04), "157,262");
+        assert_eq!(estimate(156_164.5), "156,165");
+        assert_eq!(estimate(f64::NAN), "—");
     }
 }

@@ -147,3 +147,58 @@ fn feed_ended_is_read_from_the_view_on_screen() {
     app.refresh(0.0, now + 1_500);
     assert!(app.feed_ended());
 }
+
+/// A busy feed's numbers are whole at every layout: a number cut at a
+/// panel's edge reads as another number (`diamonds 15,756,67`, `ref` with
+/// its count cut off, and a creator's gifts `025,228` were drawn).
+#[test]
+fn large_numbers_are_never_cut() {
+    let mut feed =
+        String::from("ts,kind,creator,user,item,qty,diamonds,amount,currency,order_id,status\n");
+    let ts = "2026-11-23T20:00:00Z";
+    // 3,025,228 gifts sent in all, 15,370,905 diamonds (12,345,678 + 3,025,227)
+    feed.push_str(&format!("{ts},gift,ana,u0,Universe,1,12345678,,,,\n"));
+    feed.push_str(&format!("{ts},gift,ana,u1,Rose,3025227,3025227,,,,\n"));
+    // 12,000 paid orders of $99,999.99 (GMV $1,199,999,880.00), 3,456
+    // pending, 2,345 cancelled, 1,234 refunded
+    let mut n = 0;
+    for (count, status) in [
+        (12_000, "paid"),
+        (3_456, "pending"),
+        (2_345, "cancelled"),
+        (1_234, "refunded"),
+    ] {
+        for _ in 0..count {
+            n += 1;
+            feed.push_str(&format!(
+                "{ts},order,ana,b{n},Lip Tint,1,,99999.99,USD,o{n},{status}\n"
+            ));
+        }
+    }
+    let app = app_from(&feed, Scope::All);
+    for (w, h) in [(120, 40), (100, 30), (80, 24)] {
+        let screen = draw(&app, w, h);
+        for whole in [
+            "sent 3,025,228",
+            "diamonds 15,370,905",
+            "paid 12,000",
+            "pend 3,456",
+            "canc 2,345",
+            "ref 1,234",
+            "GMV $1,199,999,880.00",
+        ] {
+            assert!(
+                screen.contains(whole),
+                "{whole:?} not whole at {w}x{h}:\n{screen}"
+            );
+        }
+        // the creators table (not shown at 80x24 until focused)
+        if let Some(row) = screen.lines().find(|l| l.contains("┃ana ")) {
+            for whole in [" 3,025,228 ", " 15,370,905 ", " 12,000 "] {
+                assert!(row.contains(whole), "{whole:?} not whole at {w}x{h}: {row}");
+            }
+        } else {
+            assert_eq!((w, h), (80, 24), "no creators row:\n{screen}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 use super::super::app::{App, Focus, SortKey};
 use super::super::theme::Theme;
 use super::panel;
+use crate::engine::snapshot::CreatorRow;
 use crate::format::{money_compact, pct, thousands};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -35,76 +36,127 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         f.render_widget(Paragraph::new(msg).style(t.dim()).block(block), area);
         return;
     }
-    let heads = [
-        ("creator", SortKey::Creator),
-        ("gifts", SortKey::Gifts),
-        ("diamonds", SortKey::Diamonds),
-        ("gifters", SortKey::Gifters),
-        ("orders", SortKey::Orders),
-        ("GMV", SortKey::Gmv),
-        ("conv", SortKey::Conversion),
-    ];
-    let header = Row::new(heads.iter().map(|(h, k)| {
-        let style = if *k == app.sort {
-            t.key().patch(t.accent())
-        } else {
-            t.dim()
-        };
-        let line = Line::from(Span::styled(*h, style));
-        // numbers are right-aligned, so are their headings
-        Cell::from(if *k == SortKey::Creator {
-            line
-        } else {
-            line.right_aligned()
-        })
-    }));
-    let inner_w = area.width.saturating_sub(2);
+    let inner_w = area.width.saturating_sub(2) as usize;
     // Narrowest widths that still fit each heading and $9,999.99 (the six
     // gaps between the seven columns included: 56, the panel's inside at
     // 100 columns); what is left widens money first (to 13), then diamonds
     // (to 10), then the name, so no heading is clipped from there up (the
     // table's layout squeezed the fixed widths instead: "iamonds").
     let spare = inner_w.saturating_sub(6 + 7 + 7 + 8 + 7 + 6 + 9 + 6);
-    let gmv_w = 9 + spare.min(4);
-    let diamonds_w = 8 + spare.saturating_sub(4).min(2);
-    let name_w = 7 + spare.saturating_sub(6);
+    let gmv_floor = 9 + spare.min(4);
+    let money_w = gmv_floor.max(13);
+    let mut cols: Vec<Column> = vec![
+        Column::new("gifts", SortKey::Gifts, 7, &rows, |r| {
+            thousands(r.gifts_sent)
+        }),
+        Column::new(
+            "diamonds",
+            SortKey::Diamonds,
+            8 + spare.saturating_sub(4).min(2),
+            &rows,
+            |r| thousands(r.diamonds),
+        ),
+        Column::new("gifters", SortKey::Gifters, 7, &rows, |r| {
+            thousands(r.gifters as i64)
+        }),
+        Column::new("orders", SortKey::Orders, 6, &rows, |r| {
+            thousands(r.orders as i64)
+        }),
+        Column::new("GMV", SortKey::Gmv, gmv_floor, &rows, |r| {
+            money_compact(&r.gmv, money_w)
+        }),
+        Column::new("conv", SortKey::Conversion, 6, &rows, |r| {
+            pct(r.conversion.rate)
+        }),
+    ];
+    // A number wider than its column widens it; when the name would then
+    // go below its heading, whole columns give way (least telling first,
+    // never the sort key), as a cut number reads as another number.
+    let name_floor = 7;
+    for drop in [
+        SortKey::Gifters,
+        SortKey::Conversion,
+        SortKey::Orders,
+        SortKey::Gifts,
+        SortKey::Gmv,
+        SortKey::Diamonds,
+    ] {
+        let used: usize = cols.iter().map(|c| c.width + 1).sum();
+        if name_floor + used <= inner_w {
+            break;
+        }
+        if drop != app.sort {
+            cols.retain(|c| c.key != drop);
+        }
+    }
+    let used: usize = cols.iter().map(|c| c.width + 1).sum();
+    let name_w = inner_w.saturating_sub(used).max(name_floor);
+    let heading = |h: &'static str, k: SortKey| {
+        let style = if k == app.sort {
+            t.key().patch(t.accent())
+        } else {
+            t.dim()
+        };
+        Line::from(Span::styled(h, style))
+    };
+    let mut heads = vec![Cell::from(heading("creator", SortKey::Creator))];
+    // numbers are right-aligned, so are their headings
+    heads.extend(
+        cols.iter()
+            .map(|c| Cell::from(heading(c.head, c.key).right_aligned())),
+    );
+    let header = Row::new(heads);
     let body: Vec<Row> = rows
         .iter()
-        .map(|r| {
-            Row::new(vec![
-                Cell::from(crate::text::fit(&r.creator, name_w as usize)),
-                Cell::from(Line::from(thousands(r.gifts_sent)).right_aligned()),
-                Cell::from(
-                    Line::from(Span::styled(thousands(r.diamonds), t.gift())).right_aligned(),
-                ),
-                Cell::from(Line::from(thousands(r.gifters as i64)).right_aligned()),
-                Cell::from(Line::from(thousands(r.orders as i64)).right_aligned()),
-                Cell::from(
-                    Line::from(Span::styled(
-                        money_compact(&r.gmv, gmv_w as usize),
-                        t.money(),
-                    ))
-                    .right_aligned(),
-                ),
-                Cell::from(Line::from(pct(r.conversion.rate)).right_aligned()),
-            ])
+        .enumerate()
+        .map(|(i, r)| {
+            let mut cells = vec![Cell::from(crate::text::fit(&r.creator, name_w))];
+            cells.extend(cols.iter().map(|c| {
+                let text = c.values.get(i).cloned().unwrap_or_default();
+                let style = match c.key {
+                    SortKey::Diamonds => t.gift(),
+                    SortKey::Gmv => t.money(),
+                    _ => ratatui::style::Style::default(),
+                };
+                Cell::from(Line::from(Span::styled(text, style)).right_aligned())
+            }));
+            Row::new(cells)
         })
         .collect();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Length(name_w),
-            Constraint::Length(7),
-            Constraint::Length(diamonds_w),
-            Constraint::Length(7),
-            Constraint::Length(6),
-            Constraint::Length(gmv_w),
-            Constraint::Length(6),
-        ],
-    )
-    .header(header)
-    .block(block)
-    .row_highlight_style(t.selected());
+    let mut widths = vec![Constraint::Length(name_w as u16)];
+    widths.extend(cols.iter().map(|c| Constraint::Length(c.width as u16)));
+    let table = Table::new(body, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(t.selected());
     let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(table, area, &mut state);
+}
+
+/// One numeric column of the page: its values, and the width that holds
+/// its heading, its floor and its widest value.
+struct Column {
+    head: &'static str,
+    key: SortKey,
+    width: usize,
+    values: Vec<String>,
+}
+
+impl Column {
+    fn new(
+        head: &'static str,
+        key: SortKey,
+        floor: usize,
+        rows: &[&CreatorRow],
+        value: impl Fn(&CreatorRow) -> String,
+    ) -> Column {
+        let values: Vec<String> = rows.iter().map(|r| value(r)).collect();
+        let widest = values.iter().map(|v| crate::text::width(v)).max();
+        Column {
+            head,
+            key,
+            width: floor.max(widest.unwrap_or(0)).max(head.len()),
+            values,
+        }
+    }
 }

@@ -1,6 +1,6 @@
 use super::super::app::View;
 use super::super::theme::Theme;
-use super::{label, name_value_line, panel, plain};
+use super::{flow, label, name_value_line, panel, plain};
 use crate::format::{per_min, thousands, usd};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -26,47 +26,68 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
             .map_or(0.0, |(_, pm)| pm.minutes),
     };
     let pace = (minutes > 0.0).then(|| (s.scope.label(), s.diamonds as f64 / minutes));
-    let mut lines = vec![
-        Line::from(vec![
-            label("sent ", t),
-            Span::styled(thousands(s.gifts_sent), t.gift()),
-            label("  diamonds ", t),
-            Span::styled(thousands(s.diamonds), t.gift()),
-        ]),
-        Line::from(vec![
-            label("gifters ", t),
-            plain(thousands(s.gifters as i64)),
-            label("  est. ", t),
-            plain(usd(s.est_viewer_spend_usd)),
-            label(" spent", t),
-        ]),
-    ];
+    let w = inner.width as usize;
+    let mut lines = flow(
+        vec![
+            vec![
+                label("sent ", t),
+                Span::styled(thousands(s.gifts_sent), t.gift()),
+            ],
+            vec![
+                label("diamonds ", t),
+                Span::styled(thousands(s.diamonds), t.gift()),
+            ],
+        ],
+        "  ",
+        0,
+        w,
+    );
+    lines.extend(flow(
+        vec![
+            vec![label("gifters ", t), plain(thousands(s.gifters as i64))],
+            vec![
+                label("est. ", t),
+                plain(usd(s.est_viewer_spend_usd)),
+                label(" spent", t),
+            ],
+        ],
+        "  ",
+        0,
+        w,
+    ));
     if roomy {
-        lines.push(Line::from(vec![
-            label("est. creator earnings ", t),
-            plain(usd(s.est_creator_earnings_usd)),
-        ]));
+        lines.extend(flow(
+            vec![
+                vec![label("est. creator earnings", t)],
+                vec![plain(usd(s.est_creator_earnings_usd))],
+            ],
+            " ",
+            0,
+            w,
+        ));
+    }
+    if let Some((over, d)) = pace {
+        let over = if over == "all" {
+            "over the whole feed".to_string()
+        } else {
+            format!("over the last {over}")
+        };
+        lines.extend(flow(
+            vec![
+                vec![label("◆/min ", t), plain(per_min(d))],
+                vec![label(&over, t)],
+            ],
+            " ",
+            0,
+            w,
+        ));
     }
     let [text, spark, tops] = Layout::vertical([
-        Constraint::Length(lines.len() as u16 + 1),
+        Constraint::Length(lines.len() as u16),
         Constraint::Length(if roomy { 3 } else { 1 }),
         Constraint::Min(0),
     ])
     .areas(inner);
-    if let Some((over, d)) = pace {
-        lines.push(Line::from(vec![
-            label("◆/min ", t),
-            plain(per_min(d)),
-            label(
-                &if over == "all" {
-                    " over the whole feed".to_string()
-                } else {
-                    format!(" over the last {over}")
-                },
-                t,
-            ),
-        ]));
-    }
     f.render_widget(Paragraph::new(lines), text);
     f.render_widget(
         Sparkline::default().data(&v.diamonds).style(t.gift()),

@@ -1,5 +1,6 @@
 use super::super::app::{App, View};
 use super::super::theme::Theme;
+use super::flow;
 use crate::format::thousands;
 use crate::source::SourceState;
 use ratatui::Frame;
@@ -8,30 +9,30 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
-    let mut spans = vec![Span::styled(" livetally ", t.badge()), Span::raw(" ")];
+    let mut first = vec![Span::styled(" livetally ", t.badge()), Span::raw(" ")];
     if app.demo {
-        spans.push(Span::styled(" DEMO ", t.badge()));
-        spans.push(Span::raw(" "));
+        first.push(Span::styled(" DEMO ", t.badge()));
+        first.push(Span::raw(" "));
     }
-    spans.push(Span::raw("window "));
+    first.push(Span::raw("window "));
     // what the panels show: the view's own window and creator, until the
     // view the last key asked for arrives from the engine
-    spans.push(Span::styled(format!("[{}]", v.snap.scope.label()), t.key()));
+    first.push(Span::styled(format!("[{}]", v.snap.scope.label()), t.key()));
     if let Some(d) = &v.snap.creator {
-        spans.push(Span::raw(" · creator "));
-        spans.push(Span::styled(crate::text::truncate(d, 20), t.key()));
+        first.push(Span::raw(" · creator "));
+        first.push(Span::styled(crate::text::truncate(d, 20), t.key()));
     }
     if !v.answers(&app.query()) {
-        spans.push(Span::styled(" · computing…", t.warn()));
+        first.push(Span::styled(" · computing…", t.warn()));
     }
     if app.paused {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(
+        first.push(Span::raw(" "));
+        first.push(Span::styled(
             format!(" PAUSED +{} ", thousands(app.since_pause as i64)),
             t.badge(),
         ));
     }
-    spans.push(Span::raw(" · "));
+    let mut groups = vec![first];
     for s in &v.sources.list {
         let (state, style) = match &s.state {
             SourceState::Reading => ("live", t.money()),
@@ -45,46 +46,58 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| s.name.clone());
-        spans.push(Span::raw(crate::text::truncate(&short, 24)));
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(state, style));
-        spans.push(Span::raw(" · "));
+        // narrow terminals keep the state and drop the name
+        let mut group = Vec::new();
+        if area.width >= 70 {
+            group.push(Span::raw(crate::text::truncate(&short, 24)));
+            group.push(Span::raw(" "));
+        }
+        group.push(Span::styled(state, style));
+        groups.push(group);
     }
-    spans.push(Span::raw(format!(
-        "{} ev/s",
-        thousands(v.events_per_sec.round() as i64)
-    )));
-    if v.catching_up {
-        spans.push(Span::styled(" · catching up", t.warn()));
-    }
-    if let Some(lag) = v.lag_ms {
-        spans.push(Span::raw(format!(" · lag {}", lag_text(lag))));
+    // once every input has ended, a rate (0 ev/s) and the lag behind the
+    // clock (days, for an old file) say nothing
+    if !v.sources.all_done() {
+        groups.push(vec![Span::raw(format!(
+            "{} ev/s",
+            thousands(v.events_per_sec.round() as i64)
+        ))]);
+        if v.catching_up {
+            groups.push(vec![Span::styled("catching up", t.warn())]);
+        }
+        if let Some(lag) = v.lag_ms {
+            groups.push(vec![Span::raw(format!("lag {}", lag_text(lag)))]);
+        }
     }
     let c = &v.snap.counters;
     let rejected = c.errors;
-    spans.push(Span::raw(" · "));
-    spans.push(Span::styled(
+    groups.push(vec![Span::styled(
         format!("rejected {}", thousands(rejected as i64)),
         if rejected > 0 { t.bad() } else { t.dim() },
-    ));
-    spans.push(Span::raw(format!(" · late {}", thousands(c.late as i64))));
+    )]);
+    groups.push(vec![Span::raw(format!(
+        "late {}",
+        thousands(c.late as i64)
+    ))]);
     if c.streaks_timed_out > 0 {
-        spans.push(Span::styled(
+        groups.push(vec![Span::styled(
             format!(
-                " · streaks timed out {}",
+                "streaks timed out {}",
                 thousands(c.streaks_timed_out as i64)
             ),
             t.warn(),
-        ));
+        )]);
     }
     if c.duplicates > 0 {
-        spans.push(Span::raw(format!(
-            " · dup {}",
+        groups.push(vec![Span::raw(format!(
+            "dup {}",
             thousands(c.duplicates as i64)
-        )));
+        ))]);
     }
-    let mut lines = vec![Line::from(spans)];
-    if area.height > 1 {
+    // what does not fit in the header's rows is left out whole, never cut
+    let w = area.width as usize;
+    let mut lines = flow(groups, " · ", 1, w);
+    if area.height as usize > lines.len() {
         let s = &v.snap;
         let span = match (s.from, s.to) {
             (Some(a), Some(b)) => format!(
@@ -94,13 +107,19 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
             ),
             _ => "no events yet".into(),
         };
-        let mut second = vec![Span::styled(format!(" events {span}"), t.dim())];
-        if let Some(n) = v.sources.notices.back() {
+        let events = format!(" events {span}");
+        // a notice takes the rest of the row, cut with an ellipsis if long
+        let room = w.saturating_sub(crate::text::width(&events) + 3).min(80);
+        let mut second = vec![Span::styled(events, t.dim())];
+        if let Some(n) = v.sources.notices.back()
+            && room >= 8
+        {
             second.push(Span::raw(" · "));
-            second.push(Span::styled(crate::text::truncate(n, 80), t.warn()));
+            second.push(Span::styled(crate::text::truncate(n, room), t.warn()));
         }
         lines.push(Line::from(second));
     }
+    lines.truncate(area.height as usize);
     f.render_widget(Paragraph::new(lines), area);
 }
 

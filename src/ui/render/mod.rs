@@ -15,7 +15,7 @@ use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 /// Below this nothing useful fits: say so instead of drawing garbage.
@@ -190,4 +190,80 @@ pub(crate) fn label(s: &str, t: Theme) -> ratatui::text::Span<'static> {
 
 pub(crate) fn plain(s: String) -> ratatui::text::Span<'static> {
     ratatui::text::Span::styled(s, Style::default())
+}
+
+/// Groups of spans (a label and its number, say) laid out left to right
+/// with `gap` between them; a group that does not fit on the line begins
+/// the next, after `indent` spaces. A number is never cut at a panel's
+/// edge: `diamonds 15,756,67` reads as another number. A group wider than
+/// the whole width stands alone on its line.
+pub(crate) fn flow(
+    groups: Vec<Vec<Span<'static>>>,
+    gap: &'static str,
+    indent: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let gap_w = crate::text::width(gap);
+    let mut lines = Vec::new();
+    let mut cur: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for group in groups {
+        let w: usize = group.iter().map(Span::width).sum();
+        if !cur.is_empty() && used + gap_w + w > width {
+            lines.push(Line::from(std::mem::take(&mut cur)));
+            cur.push(Span::raw(" ".repeat(indent)));
+            used = indent;
+        } else if !cur.is_empty() {
+            cur.push(Span::raw(gap));
+            used += gap_w;
+        }
+        used += w;
+        cur.extend(group);
+    }
+    if !cur.is_empty() {
+        lines.push(Line::from(cur));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    fn groups(words: &[&str]) -> Vec<Vec<Span<'static>>> {
+        words
+            .iter()
+            .map(|w| vec![Span::raw(w.to_string())])
+            .collect()
+    }
+
+    #[test]
+    fn flow_wraps_between_groups_never_inside_one() {
+        let g = groups(&["sent 3,025,228", "diamonds 15,756,672"]);
+        // 14 + 2 + 19 = 35 columns: one line at 35, two at 34
+        assert_eq!(
+            text(&flow(g.clone(), "  ", 0, 35)),
+            ["sent 3,025,228  diamonds 15,756,672"]
+        );
+        assert_eq!(
+            text(&flow(g, "  ", 0, 34)),
+            ["sent 3,025,228", "diamonds 15,756,672"]
+        );
+    }
+
+    #[test]
+    fn flow_indents_continuations_and_measures_the_gap_in_columns() {
+        // " · " is 3 columns but 4 bytes: "a · b" fits in 5
+        let g = groups(&["a", "b", "cc"]);
+        assert_eq!(text(&flow(g.clone(), " · ", 2, 5)), ["a · b", "  cc"]);
+        assert_eq!(text(&flow(g, " · ", 2, 4)), ["a", "  b", "  cc"]);
+        // wider than the whole width: alone on its line
+        let g = groups(&["x", "123456789", "y"]);
+        assert_eq!(text(&flow(g, " ", 0, 5)), ["x", "123456789", "y"]);
+        assert!(flow(Vec::new(), " ", 0, 5).is_empty());
+    }
 }
