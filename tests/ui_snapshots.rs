@@ -201,4 +201,20 @@ fn large_numbers_are_never_cut() {
             assert_eq!((w, h), (80, 24), "no creators row:\n{screen}");
         }
     }
+    // the minimal layout
+    for (w, h) in [(40, 12), (30, 8)] {
+        let screen = draw(&app, w, h);
+        for whole in [
+            "gifts 3,025,228",
+            "◆ 15,370,905",
+            "paid 12,000",
+            "$1,199,999,880.00",
+            "◆15,370,905",
+        ] {
+            assert!(
+                screen.contains(whole),
+                "{whole:?} not whole at {w}x{h}:\n{screen}"
+            );
+        }
+    }
 }

@@ -115,38 +115,45 @@ fn minimal(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
     header::render(f, app, v, t, head);
     let s = &v.snap;
     use crate::format::*;
-    let mut lines = vec![
-        Line::styled(
-            format!(
-                "gifts {} · ◆ {}",
-                thousands(s.gifts_sent),
-                thousands(s.diamonds)
-            ),
-            t.gift(),
-        ),
-        Line::styled(
-            format!(
-                "paid {} · {}",
-                thousands(s.orders.paid as i64),
-                money_map(&s.orders.gmv)
-            ),
-            t.money(),
-        ),
-        Line::from(format!(
-            "conv {}/{} {}",
-            s.conversion.x,
-            s.conversion.n,
-            pct(s.conversion.rate)
-        )),
-        Line::from(format!("lift {}", ratio(s.lift.lift))),
-    ];
-    let (page, _, _) = app.creator_page(body.height.saturating_sub(4) as usize);
-    for r in page.iter().take(body.height.saturating_sub(4) as usize) {
-        lines.push(Line::from(format!(
-            "{} ◆{}",
-            crate::text::truncate(&r.creator, (body.width as usize).saturating_sub(12)),
-            thousands(r.diamonds)
-        )));
+    let w = body.width as usize;
+    let gift = |s: String| Span::styled(s, t.gift());
+    let money = |s: String| Span::styled(s, t.money());
+    let mut lines = flow(
+        vec![
+            vec![gift(format!("gifts {}", thousands(s.gifts_sent)))],
+            vec![gift(format!("◆ {}", thousands(s.diamonds)))],
+        ],
+        " · ",
+        2,
+        w,
+    );
+    lines.extend(flow(
+        vec![
+            vec![money(format!("paid {}", thousands(s.orders.paid as i64)))],
+            vec![money(money_map(&s.orders.gmv))],
+        ],
+        " · ",
+        2,
+        w,
+    ));
+    lines.extend(flow(
+        vec![
+            vec![Span::raw(format!(
+                "conv {}/{}",
+                s.conversion.x, s.conversion.n
+            ))],
+            vec![Span::raw(pct(s.conversion.rate))],
+        ],
+        " ",
+        2,
+        w,
+    ));
+    lines.push(Line::from(format!("lift {}", ratio(s.lift.lift))));
+    let rows = body.height.saturating_sub(lines.len() as u16) as usize;
+    let (page, _, _) = app.creator_page(rows);
+    for r in page.iter().take(rows) {
+        let value = format!("◆{}", thousands(r.diamonds));
+        lines.push(name_value_line(&r.creator, value, w, t.gift()));
     }
     f.render_widget(Paragraph::new(lines), body);
     footer::render(f, app, t, foot);
