@@ -216,6 +216,19 @@ fn export_writes_json_and_csv_atomically() {
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join(&files[1])).unwrap()).unwrap();
     assert_eq!(json["orders"]["paid"], 5);
+    // exports get the permissions any file the user creates gets (the
+    // umask's), not a temporary file's private 0600
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode();
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "x").unwrap();
+        for f in &files {
+            assert_eq!(mode(&dir.path().join(f)), mode(&plain), "{f}");
+        }
+        std::fs::remove_file(&plain).unwrap();
+    }
     // an unwritable directory is reported, not a crash
     a.export_dir = dir.path().join("missing");
     a.act(Action::Export);
