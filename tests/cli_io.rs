@@ -108,6 +108,55 @@ fn exit_codes_and_named_errors() {
         table.contains("GIFTS   sent 10 · diamonds 30,305 · gifters 4"),
         "{table}"
     );
+    // the one bad line is named on stderr, with its reason; the report
+    // itself counts it
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stderr),
+        format!(
+            "livetally: rejected {}:27: bad ts \"not-a-time\": expected RFC 3339 with offset \
+             or Unix epoch seconds/milliseconds\n",
+            rules()
+        )
+    );
+    assert!(table.contains("errors 1 "), "{table}");
+}
+
+/// Past ten rejected lines the report names the last ten and says how
+/// many there were; an escape in a line reaches stderr written out, never
+/// raw.
+#[test]
+fn report_names_the_last_rejected_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.csv");
+    let mut text = String::from("ts,kind,creator\n");
+    for i in 0..14 {
+        text += &format!("t{i}\u{1b}[2J,gift,ana\n");
+    }
+    text += "2026-11-23T20:00:00Z,gift,ana\n";
+    std::fs::write(&f, text).unwrap();
+    let out = Command::new(BIN).arg("report").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 11, "{err}");
+    let name = f.display();
+    assert!(
+        lines[0].starts_with(&format!(
+            "livetally: rejected {name}:6: bad ts \"t4\\u{{1b}}[2J\""
+        )),
+        "{err}"
+    );
+    assert!(
+        lines[9].starts_with(&format!(
+            "livetally: rejected {name}:15: bad ts \"t13\\u{{1b}}[2J\""
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        lines[10],
+        "livetally: rejected 14 lines rejected in all, the last 10 shown (--rejects FILE writes every one)"
+    );
+    assert!(!err.contains('\u{1b}'));
 }
 
 #[test]

@@ -8,6 +8,10 @@ use crate::feed::{Intake, Sources};
 use crate::source;
 use std::io::Write;
 
+/// Rejected lines named on stderr after a report (the engine keeps the
+/// last 200; `--rejects FILE` writes every one).
+const REJECTS_SHOWN: usize = 10;
+
 pub fn run(args: ReportArgs) -> Result<(), Exit> {
     let scope = Scope::parse(&args.window).map_err(Exit::usage)?;
     if args.feed.follow {
@@ -70,6 +74,12 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     };
     for why in sources.notices.iter() {
         let _ = writeln!(std::io::stderr(), "livetally: {why}");
+    }
+    // bad lines are counted in the report; which ones, and why, is said here
+    let rejected =
+        crate::report::rejected_lines(engine.rejects.iter(), engine.counters.errors, REJECTS_SHOWN);
+    for line in rejected {
+        let _ = writeln!(std::io::stderr(), "livetally: rejected {line}");
     }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
