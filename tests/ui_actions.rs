@@ -229,6 +229,16 @@ fn export_writes_json_and_csv_atomically() {
         }
         std::fs::remove_file(&plain).unwrap();
     }
+    // a second export in the same second is numbered, not written over
+    // the first (the second ends in "-2" unless the clock moved on)
+    a.act(Action::Export);
+    let status = a.status.clone().unwrap();
+    let count = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(count, 4, "{status}");
+    let stem = files[0].trim_end_matches(".csv");
+    if status.contains(stem) {
+        assert!(status.contains(&format!("{stem}-2.json")), "{status}");
+    }
     // an unwritable directory is reported, not a crash
     a.export_dir = dir.path().join("missing");
     a.act(Action::Export);

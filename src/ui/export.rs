@@ -12,8 +12,21 @@ pub fn export(app: &App) -> Result<(PathBuf, PathBuf), String> {
     };
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let base = format!("livetally-{stamp}-{}", view.snap.scope.label());
-    let json_path = app.export_dir.join(format!("{base}.json"));
-    let csv_path = app.export_dir.join(format!("{base}.csv"));
+    // a second export in the same second is numbered, never written over
+    // the first
+    let (json_path, csv_path) = (1..1000)
+        .map(|n| match n {
+            1 => base.clone(),
+            n => format!("{base}-{n}"),
+        })
+        .map(|b| {
+            (
+                app.export_dir.join(format!("{b}.json")),
+                app.export_dir.join(format!("{b}.csv")),
+            )
+        })
+        .find(|(j, c)| !j.exists() && !c.exists())
+        .ok_or("no free export file name")?;
     let json = crate::report::json::to_safe_string(&crate::report::json::to_json(&view.snap))
         .map_err(|e| e.to_string())?
         .into_bytes();
