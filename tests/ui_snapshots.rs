@@ -218,3 +218,27 @@ fn large_numbers_are_never_cut() {
         }
     }
 }
+
+/// A frozen view says so whatever the width: on a short header row the
+/// creator's name and the source give way before PAUSED does.
+#[test]
+fn paused_is_shown_before_anything_gives_way() {
+    let mut app = app_from(RULES, Scope::All);
+    app.act(Action::Down); // bob
+    app.act(Action::Open);
+    app.refresh(0.0, app.engine.now.unwrap_or(0) + 1_500);
+    app.act(Action::Pause);
+    for (w, h) in [(120, 40), (80, 24), (40, 12)] {
+        let screen = draw(&app, w, h);
+        let header = screen.lines().next().unwrap_or_default();
+        assert!(header.contains("PAUSED +0"), "{w}x{h}: {header:?}");
+    }
+    let wide = draw(&app, 120, 40);
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("creator bob"),
+        "{wide}"
+    );
+}

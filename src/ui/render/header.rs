@@ -18,21 +18,24 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
     // what the panels show: the view's own window and creator, until the
     // view the last key asked for arrives from the engine
     first.push(Span::styled(format!("[{}]", v.snap.scope.label()), t.key()));
-    if let Some(d) = &v.snap.creator {
-        first.push(Span::raw(" · creator "));
-        first.push(Span::styled(crate::text::truncate(d, 20), t.key()));
-    }
-    if !v.answers(&app.query()) {
-        first.push(Span::styled(" · computing…", t.warn()));
-    }
+    // in the order they give way when the row is short: a frozen view
+    // must always say so
+    let mut groups = vec![first];
     if app.paused {
-        first.push(Span::raw(" "));
-        first.push(Span::styled(
+        groups.push(vec![Span::styled(
             format!(" PAUSED +{} ", thousands(app.since_pause as i64)),
             t.badge(),
-        ));
+        )]);
     }
-    let mut groups = vec![first];
+    if let Some(d) = &v.snap.creator {
+        groups.push(vec![
+            Span::raw("creator "),
+            Span::styled(crate::text::truncate(d, 20), t.key()),
+        ]);
+    }
+    if !v.answers(&app.query()) {
+        groups.push(vec![Span::styled("computing…", t.warn())]);
+    }
     for s in &v.sources.list {
         let (state, style) = match &s.state {
             SourceState::Reading => ("live", t.money()),
