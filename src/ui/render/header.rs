@@ -97,10 +97,12 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
             thousands(c.duplicates as i64)
         ))]);
     }
-    // what does not fit in the header's rows is left out whole, never cut
+    // what does not fit in the first row is left out whole, never cut;
+    // a second row is the events' time span
     let w = area.width as usize;
     let mut lines = flow(groups, " · ", 1, w);
-    if area.height as usize > lines.len() {
+    lines.truncate(1);
+    if area.height > 1 {
         let s = &v.snap;
         let span = match (s.from, s.to) {
             (Some(a), Some(b)) => format!(
