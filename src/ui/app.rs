@@ -203,7 +203,8 @@ impl App {
         self.filtered_creators().len()
     }
 
-    fn filtered_creators(&self) -> Vec<&CreatorRow> {
+    /// The creators the filter lets through, unsorted.
+    pub fn filtered_creators(&self) -> Vec<&CreatorRow> {
         let Some(v) = &self.view else {
             return Vec::new();
         };

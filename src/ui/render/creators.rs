@@ -12,7 +12,8 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     // header row and borders take three lines
     let visible = area.height.saturating_sub(3) as usize;
     let (rows, _, selected) = app.creator_page(visible);
-    let shown_total = app.creator_count();
+    let all = app.filtered_creators();
+    let shown_total = all.len();
     let arrow = if app.sort_reversed { "▲" } else { "▼" };
     let mut title = format!(
         "Creators · {} · sort {} {arrow}",
@@ -45,27 +46,29 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     let spare = inner_w.saturating_sub(6 + 7 + 7 + 8 + 7 + 6 + 9 + 6);
     let gmv_floor = 9 + spare.min(4);
     let money_w = gmv_floor.max(13);
+    let widest = Widest::of(&all, money_w);
     let mut cols: Vec<Column> = vec![
-        Column::new("gifts", SortKey::Gifts, 7, &rows, |r| {
+        Column::new("gifts", SortKey::Gifts, 7, widest.gifts, &rows, |r| {
             thousands(r.gifts_sent)
         }),
         Column::new(
             "diamonds",
             SortKey::Diamonds,
             8 + spare.saturating_sub(4).min(2),
+            widest.diamonds,
             &rows,
             |r| thousands(r.diamonds),
         ),
-        Column::new("gifters", SortKey::Gifters, 7, &rows, |r| {
+        Column::new("gifters", SortKey::Gifters, 7, widest.gifters, &rows, |r| {
             thousands(r.gifters as i64)
         }),
-        Column::new("orders", SortKey::Orders, 6, &rows, |r| {
+        Column::new("orders", SortKey::Orders, 6, widest.orders, &rows, |r| {
             thousands(r.orders as i64)
         }),
-        Column::new("GMV", SortKey::Gmv, gmv_floor, &rows, |r| {
+        Column::new("GMV", SortKey::Gmv, gmv_floor, widest.gmv, &rows, |r| {
             money_compact(&r.gmv, money_w)
         }),
-        Column::new("conv", SortKey::Conversion, 6, &rows, |r| {
+        Column::new("conv", SortKey::Conversion, 6, 0, &rows, |r| {
             pct(r.conversion.rate)
         }),
     ];
@@ -143,20 +146,80 @@ struct Column {
 }
 
 impl Column {
+    /// `widest`: the widest value over every row, not only this page's.
     fn new(
         head: &'static str,
         key: SortKey,
         floor: usize,
+        widest: usize,
         rows: &[&CreatorRow],
         value: impl Fn(&CreatorRow) -> String,
     ) -> Column {
         let values: Vec<String> = rows.iter().map(|r| value(r)).collect();
-        let widest = values.iter().map(|v| crate::text::width(v)).max();
+        let on_page = values.iter().map(|v| crate::text::width(v)).max();
         Column {
             head,
             key,
-            width: floor.max(widest.unwrap_or(0)).max(head.len()),
+            width: floor.max(widest).max(on_page.unwrap_or(0)).max(head.len()),
             values,
+        }
+    }
+}
+
+/// The widest figure of each column over every creator the filter lets
+/// through, so columns keep their widths (and which of them give way)
+/// while the table scrolls. Found from the extreme values, each formatted
+/// once: a frame at 100k creators cannot format every row.
+struct Widest {
+    gifts: usize,
+    diamonds: usize,
+    gifters: usize,
+    orders: usize,
+    gmv: usize,
+}
+
+impl Widest {
+    fn of(rows: &[&CreatorRow], money_w: usize) -> Widest {
+        // lowest and highest of each count, in one pass over the rows
+        let mut counts = [(0i64, 0i64); 4];
+        // per currency the lowest and highest amount of a one-currency
+        // GMV; several currencies are formatted as the page formats them
+        // (a few currencies: a list searched in order costs less per row
+        // than a map)
+        let mut one: Vec<(crate::model::Currency, i64, i64)> = Vec::new();
+        let mut gmv = 1; // "—"
+        for r in rows {
+            let values = [r.gifts_sent, r.diamonds, r.gifters as i64, r.orders as i64];
+            for ((lo, hi), v) in counts.iter_mut().zip(values) {
+                *lo = (*lo).min(v);
+                *hi = (*hi).max(v);
+            }
+            match r.gmv.len() {
+                0 => {}
+                1 => {
+                    for (c, v) in &r.gmv {
+                        match one.iter_mut().find(|e| e.0 == *c) {
+                            Some(e) => (e.1, e.2) = (e.1.min(*v), e.2.max(*v)),
+                            None => one.push((*c, *v, *v)),
+                        }
+                    }
+                }
+                _ => gmv = gmv.max(crate::text::width(&money_compact(&r.gmv, money_w))),
+            }
+        }
+        for (c, lo, hi) in one {
+            let w = |v| crate::text::width(&crate::format::money(v, c));
+            gmv = gmv.max(w(lo)).max(w(hi));
+        }
+        let [gifts, diamonds, gifters, orders] = counts.map(|(lo, hi)| {
+            crate::text::width(&thousands(lo)).max(crate::text::width(&thousands(hi)))
+        });
+        Widest {
+            gifts,
+            diamonds,
+            gifters,
+            orders,
+            gmv,
         }
     }
 }
