@@ -24,6 +24,7 @@ fn record_keeps_every_raw_line_and_rejects_names_source_line_and_reason() {
         .arg("-")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     {
@@ -33,6 +34,12 @@ fn record_keeps_every_raw_line_and_rejects_names_source_line_and_reason() {
     }
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
+    // the rejected line is also named on stderr
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("livetally: rejected stdin:27: bad ts"),
+        "{err}"
+    );
     // the recording is the input, byte for byte (it ends on a newline)
     assert_eq!(std::fs::read(&rec).unwrap(), input);
     let rejects = std::fs::read_to_string(&rej).unwrap();
