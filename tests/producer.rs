@@ -62,6 +62,7 @@ fn a_producer_killed_mid_line_loses_only_that_line() {
         .args(["report", "--json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     {
@@ -78,4 +79,8 @@ fn a_producer_killed_mid_line_loses_only_that_line() {
     assert_eq!(r["gifts"]["diamonds"], 5);
     // the torn line is rejected (its timestamp is cut), never half-counted
     assert_eq!(r["events"]["errors"], 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "livetally: rejected stdin:3: missing kind\n"
+    );
 }
