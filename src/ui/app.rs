@@ -198,11 +198,6 @@ impl App {
         rows
     }
 
-    /// How many creators pass the filter.
-    pub fn creator_count(&self) -> usize {
-        self.filtered_creators().len()
-    }
-
     /// The creators the filter lets through, unsorted.
     pub fn filtered_creators(&self) -> Vec<&CreatorRow> {
         let Some(v) = &self.view else {

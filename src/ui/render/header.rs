@@ -124,7 +124,6 @@ pub fn render(f: &mut Frame, app: &App, v: &View, t: Theme, area: Rect) {
         }
         lines.push(Line::from(second));
     }
-    lines.truncate(area.height as usize);
     f.render_widget(Paragraph::new(lines), area);
 }
 
