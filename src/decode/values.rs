@@ -60,15 +60,23 @@ pub fn parse_ts(s: &str) -> Result<TsMs, String> {
 /// rows in the same second: the second's value is remembered (per decoding
 /// thread) and a row in it only adds its milliseconds. Any other shape, or
 /// another second, is parsed by chrono as before.
+///
+/// The second's 19 bytes are kept as two integers, not an array: copied out
+/// of the thread-local and compared as 16 + 3 bytes, an array's copy was
+/// read back across the two stores that wrote it, which the CPU cannot
+/// forward, and each row then waited for every older load to finish.
 #[derive(Clone, Copy)]
 struct SecondCache {
-    prefix: [u8; 19],
+    /// Bytes 0..16 of the second, little-endian; 0: nothing learned yet.
+    head: u128,
+    /// Bytes 16..19.
+    tail: u32,
     ms: TsMs,
 }
 
 thread_local! {
     static LAST_SECOND: std::cell::Cell<SecondCache> =
-        const { std::cell::Cell::new(SecondCache { prefix: [0; 19], ms: 0 }) };
+        const { std::cell::Cell::new(SecondCache { head: 0, tail: 0, ms: 0 }) };
 }
 
 impl SecondCache {
@@ -83,18 +91,27 @@ impl SecondCache {
         })
     }
 
+    /// The second's bytes of a string `fraction` accepted (24 bytes long).
+    fn second_of(b: &[u8]) -> (u128, u32) {
+        let mut head = [0; 16];
+        head.copy_from_slice(&b[..16]);
+        let tail = u32::from(b[16]) | u32::from(b[17]) << 8 | u32::from(b[18]) << 16;
+        (u128::from_le_bytes(head), tail)
+    }
+
     fn millis(&self, s: &str) -> Option<TsMs> {
         let frac = SecondCache::fraction(s)?;
-        (self.prefix[0] != 0 && s.as_bytes()[..19] == self.prefix).then(|| self.ms + frac)
+        (self.head != 0 && SecondCache::second_of(s.as_bytes()) == (self.head, self.tail))
+            .then(|| self.ms + frac)
     }
 
     /// The second of `s`, which chrono parsed to `ms`, if `s` has the shape.
     fn learn(s: &str, ms: TsMs) -> Option<SecondCache> {
         let frac = SecondCache::fraction(s).filter(|&f| ms.rem_euclid(1000) == f)?;
-        let mut prefix = [0; 19];
-        prefix.copy_from_slice(&s.as_bytes()[..19]);
+        let (head, tail) = SecondCache::second_of(s.as_bytes());
         Some(SecondCache {
-            prefix,
+            head,
+            tail,
             ms: ms - frac,
         })
     }
