@@ -2,12 +2,22 @@
 //! `processInitialData` on every reconnect) and re-deliveries arrive within
 //! seconds or minutes, so an id is remembered for an hour of event time or
 //! for the next `GENERATION_IDS` ids, whichever ends first: memory is capped
-//! (two generations of at most `GENERATION_IDS` fingerprints, 32 MiB, and
-//! a 512 KiB filter each) whatever the feed's rate or length.
+//! (two generations of at most `GENERATION_IDS` ids: 16 MiB of fingerprints,
+//! a 512 KiB filter and 3.5 MiB of numbers each) whatever the feed's rate
+//! or length.
+//!
+//! Most feeds number their events: a counter (`e1`, `e2`, ...) or TikTok's
+//! message ids, which grow with time. Each generation keeps the numbers of
+//! one prefix that arrive in increasing order in a sorted list (`Run`): a
+//! number above the list's last was never seen and is appended, with no
+//! look-up in a table larger than the CPU's caches. Everything else (other
+//! prefixes, numbers that arrive late, ids that are not numbered) goes to
+//! the fingerprint table as before.
 
 use super::HORIZON_SECS;
 use super::intern::fingerprint;
 use crate::model::TsMs;
+use std::hash::BuildHasher;
 
 /// 7/16 of 2^20: a generation's table (2^20 slots, 16 MiB) is at most
 /// 7/16 full, where its probes are short.
@@ -48,7 +58,7 @@ impl Dedupe {
 
     /// True the first time an id (by its `key`) is seen. `now` is the
     /// newest event time.
-    pub fn first_time_key(&mut self, fp: u128, now: TsMs) -> bool {
+    pub fn first_time_key(&mut self, k: Key, now: TsMs) -> bool {
         match self.current_since {
             None => self.current_since = Some(now),
             Some(since) if now - since >= HORIZON_SECS * 1000 || self.current.len >= self.cap => {
@@ -60,21 +70,23 @@ impl Dedupe {
             }
             Some(_) => {}
         }
-        !self.previous.contains(fp) && self.current.insert(fp)
+        !self.previous.contains(k) && self.current.insert(k)
     }
 
     /// Start loading the table lines of each fingerprint, in both
     /// generations, without remembering anything: `first_time` then finds
     /// them in cache. Prefetches, so all of them are in flight at once.
-    pub fn prefetch_all(&self, fps: &[u128]) {
-        // 0: an event without an id
-        for &fp in fps.iter().filter(|&&fp| fp != 0) {
-            self.current.prefetch_line(fp);
-            // the word an insert sets
-            self.current.prefetch_filter(fp);
+    pub fn prefetch_all(&self, keys: &[Key]) {
+        for k in keys.iter().filter(|k| !k.is_none()) {
+            // the next number of a run needs no table (the usual case)
+            if self.current.run.place(k) != Place::Beyond {
+                self.current.prefetch_line(k.fp);
+                // the word an insert sets
+                self.current.prefetch_filter(k.fp);
+            }
             // (reading the previous filter's word here brings it in)
-            if self.previous.may_contain(fp) {
-                self.previous.prefetch_line(fp);
+            if self.previous.run.place(k) != Place::Beyond && self.previous.may_contain(k.fp) {
+                self.previous.prefetch_line(k.fp);
             }
         }
     }
@@ -88,9 +100,101 @@ impl Dedupe {
     }
 }
 
-/// An id's fingerprint as the tables keep it: 0 marks an empty slot.
-pub fn key(id: &str) -> u128 {
-    fingerprint(id).max(1)
+/// An event id as the tables look it up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Key {
+    /// The id's fingerprint, never 0 (an empty slot); 0: no id.
+    fp: u128,
+    /// (a hash of the prefix, the number) of an id that is a prefix and a
+    /// number of at most 19 digits without leading zeros: one text has one
+    /// such pair and a pair one text, so runs of numbers can stand for ids.
+    seq: Option<(u64, u64)>,
+}
+
+impl Key {
+    /// The key of an event without an id.
+    pub const NONE: Key = Key { fp: 0, seq: None };
+
+    pub fn is_none(&self) -> bool {
+        self.fp == 0
+    }
+}
+
+/// An id's key.
+pub fn key(id: &str) -> Key {
+    let b = id.as_bytes();
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let (prefix, num) = b.split_at(b.len() - digits);
+    let canonical = (1..=19).contains(&digits) && (num[0] != b'0' || digits == 1);
+    Key {
+        fp: fingerprint(id).max(1),
+        seq: canonical.then(|| {
+            let n = num.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            let p =
+                foldhash::quality::FixedState::with_seed(0x2545_f491_4f6c_dd1d).hash_one(prefix);
+            (p, n)
+        }),
+    }
+}
+
+/// Where a key stands against a table's run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Its prefix is the run's and its number above the run's last: never
+    /// added to this table (a number with the run's prefix goes into the
+    /// run when above its last, else into the table, and the last only grows).
+    Beyond,
+    /// In the run.
+    Found,
+    /// Not in the run; the fingerprint table knows.
+    Elsewhere,
+}
+
+/// The numbers of one prefix, each above the one before: appended without
+/// a look-up, found again by binary search.
+#[derive(Default)]
+struct Run {
+    prefix: Option<u64>,
+    nums: Vec<u64>,
+}
+
+impl Run {
+    fn place(&self, k: &Key) -> Place {
+        match (k.seq, self.prefix, self.nums.last()) {
+            (Some((p, n)), Some(rp), Some(&last)) if p == rp => {
+                if n > last {
+                    Place::Beyond
+                } else if self.nums.binary_search(&n).is_ok() {
+                    Place::Found
+                } else {
+                    Place::Elsewhere
+                }
+            }
+            _ => Place::Elsewhere,
+        }
+    }
+
+    /// Appends `k` if it is the run's next number (or starts the run):
+    /// true if it did, and `k` is then new to the table.
+    fn extend(&mut self, k: &Key) -> bool {
+        let Some((p, n)) = k.seq else {
+            return false;
+        };
+        match (self.prefix, self.nums.last()) {
+            (Some(rp), Some(&last)) if rp == p && n > last => {}
+            // a generation's first numbered id starts its run: no id with
+            // this prefix and a number is in the table yet
+            (None, _) => self.prefix = Some(p),
+            _ => return false,
+        }
+        self.nums.push(n);
+        true
+    }
+
+    fn clear(&mut self) {
+        self.prefix = None;
+        self.nums.clear();
+    }
 }
 
 /// A set of fingerprints that is only ever added to, then cleared whole:
@@ -113,6 +217,8 @@ struct Table {
     /// table line read per id instead of two, in tables larger than L3.
     /// A clear bit is exact: the fingerprint was never added.
     filter: Vec<u64>,
+    /// Numbered ids in increasing order, which the table does not hold.
+    run: Run,
 }
 
 /// One cache line of slots, aligned so it is one: a large allocation
@@ -137,12 +243,14 @@ impl Table {
             len: 0,
             max_lines,
             filter: vec![0; filter_words],
+            run: Run::default(),
         }
     }
 
     fn clear(&mut self) {
         self.lines.fill(Line::default());
         self.filter.fill(0);
+        self.run.clear();
         self.len = 0;
     }
 
@@ -195,14 +303,35 @@ impl Table {
         None
     }
 
-    fn contains(&self, fp: u128) -> bool {
+    fn contains(&self, k: Key) -> bool {
+        match self.run.place(&k) {
+            Place::Beyond => false,
+            Place::Found => true,
+            Place::Elsewhere => self.contains_fp(k.fp),
+        }
+    }
+
+    fn contains_fp(&self, fp: u128) -> bool {
         self.may_contain(fp) && self.find(fp).is_some_and(|at| self.slot(at) == fp)
     }
 
-    /// True if `fp` was not there (and now is).
-    fn insert(&mut self, fp: u128) -> bool {
+    /// True if `k` was not there (and now is).
+    fn insert(&mut self, k: Key) -> bool {
+        match self.run.place(&k) {
+            Place::Found => false,
+            Place::Beyond | Place::Elsewhere if self.run.extend(&k) => {
+                self.len += 1;
+                true
+            }
+            _ => self.insert_fp(k.fp),
+        }
+    }
+
+    fn insert_fp(&mut self, fp: u128) -> bool {
         let lines = self.mask + 1;
-        if (self.len + 1) * 16 > lines * PER_LINE * 7 && lines < self.max_lines {
+        // the run's numbers take no slots
+        let in_table = self.len - self.run.nums.len();
+        if (in_table + 1) * 16 > lines * PER_LINE * 7 && lines < self.max_lines {
             // by 8 at a time: rehashing is a miss per id, and a feed that
             // fills one size usually fills the next
             self.grow((lines * 8).min(self.max_lines));
@@ -287,23 +416,36 @@ mod tests {
 
     /// The same answers as the rule written with two sets of strings, over
     /// random feeds with repeats, time jumps and caps small enough that
-    /// tables grow, fill to 7/16, wrap around and rotate many times.
+    /// tables grow, fill to 7/16, wrap around and rotate many times. Ids
+    /// mix counters (runs) in two prefixes and none, counters that step
+    /// back, random numbers, leading zeros, 19 and 20 digits and no number.
     #[test]
     fn answers_like_two_generations_of_strings() {
         use proptest::prelude::*;
         use std::collections::HashSet;
-        let step = (0u32..400, 0i64..120 * MIN);
+        let step = (0u32..400, 0i64..120 * MIN, 0u8..12);
         let feed = proptest::collection::vec(step, 1..3000);
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
         let result = runner.run(&(1usize..300, feed), |(cap, feed)| {
             let mut d = Dedupe::with_cap(cap);
             let (mut cur, mut prev) = (HashSet::new(), HashSet::new());
             let mut since: Option<TsMs> = None;
-            let mut now = 0;
-            for (i, (id, jump)) in feed.into_iter().enumerate() {
+            let (mut now, mut counter) = (0, 0u64);
+            for (i, (id, jump, shape)) in feed.into_iter().enumerate() {
                 // time mostly stands still, sometimes jumps past the hour
                 now += if i % 97 == 0 { jump } else { jump % 1000 };
-                let id = format!("e{id}");
+                counter += u64::from(id % 3);
+                let id = match shape {
+                    0..=3 => format!("e{counter}"),
+                    4 => format!("e{}", counter.saturating_sub(u64::from(id % 50))),
+                    5 => format!("e{id}"),
+                    6 => format!("{counter}"),
+                    7 => format!("x-{counter}"),
+                    8 => format!("e0{id}"),
+                    9 => format!("{}", 9_999_999_999_999_999_000 + u64::from(id)),
+                    10 => format!("{}", 18_446_744_073_709_551_000 + u64::from(id)),
+                    _ => format!("id-{id}-x"),
+                };
                 match since {
                     None => since = Some(now),
                     Some(s) if now - s >= HORIZON_SECS * 1000 || cur.len() >= cap => {
@@ -319,6 +461,50 @@ mod tests {
             Ok(())
         });
         assert!(result.is_ok(), "{result:?}");
+    }
+
+    /// Which ids are numbered, and that a number stands for one text.
+    #[test]
+    fn numbered_ids_are_a_prefix_and_digits_without_leading_zeros() {
+        let seq = |id: &str| key(id).seq;
+        assert_eq!(seq("e12").map(|(_, n)| n), Some(12));
+        assert_eq!(seq("0").map(|(_, n)| n), Some(0));
+        assert_eq!(
+            seq("7311186297624889093").map(|(_, n)| n),
+            Some(7_311_186_297_624_889_093)
+        );
+        for unnumbered in ["e012", "e", "", "12a", "18446744073709551615"] {
+            assert_eq!(seq(unnumbered), None, "{unnumbered}");
+        }
+        assert_ne!(seq("e12"), seq("x12"));
+        assert_ne!(seq("e1"), seq("e11"));
+        assert_eq!(
+            key(""),
+            Key {
+                fp: key("").fp,
+                seq: None
+            }
+        );
+        assert!(!key("").is_none());
+    }
+
+    /// A counter's ids never reach the fingerprint table, whose filter
+    /// then stays clear; a late number does, and both are found again.
+    #[test]
+    fn a_counter_is_kept_as_a_run() {
+        let mut d = Dedupe::with_cap(1_000);
+        for i in 1..=900 {
+            assert!(d.first_time(&format!("e{}", i * 2), 0));
+        }
+        assert!(d.current.filter.iter().all(|&w| w == 0));
+        assert_eq!(d.current.run.nums.len(), 900);
+        // late, new: into the table; repeats of both kinds are found
+        assert!(d.first_time("e901", 0));
+        assert!(d.current.filter.iter().any(|&w| w != 0));
+        assert!(!d.first_time("e901", 0));
+        assert!(!d.first_time("e900", 0));
+        assert!(!d.first_time("e2", 0));
+        assert_eq!(d.len(), 901);
     }
 
     /// The bound the module promises: a full generation fits 16 MiB.
@@ -342,17 +528,17 @@ mod tests {
         let mut t = Table::for_cap(GENERATION_IDS);
         assert_eq!(t.filter.len() * 8, 512 << 10);
         for i in 0..GENERATION_IDS {
-            assert!(t.insert(key(&format!("e{i}"))));
+            assert!(t.insert(key(&format!("e{i}x"))));
         }
         let set: u32 = t.filter.iter().map(|w| w.count_ones()).sum();
         let share = f64::from(set) / (t.filter.len() * 64) as f64;
         assert!((0.10..0.12).contains(&share), "{share}");
         let misses = (0..10_000)
-            .filter(|i| !t.may_contain(key(&format!("n{i}"))))
+            .filter(|i| !t.may_contain(key(&format!("n{i}x")).fp))
             .count();
         assert!(misses > 8_700, "{misses}");
         for i in (0..GENERATION_IDS).step_by(1000) {
-            assert!(t.contains(key(&format!("e{i}"))));
+            assert!(t.contains(key(&format!("e{i}x"))));
         }
     }
 }

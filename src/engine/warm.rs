@@ -8,6 +8,7 @@
 //! ingest finds the usual way.
 
 use super::Engine;
+use super::dedupe::Key;
 use crate::model::{Event, Kind};
 
 /// Events read ahead at a time: their lines (~8 each) stay well inside L2.
@@ -21,8 +22,8 @@ pub struct Ahead {
     users: [u32; AHEAD],
     /// An order row's order id if the order was known (`u32::MAX` otherwise).
     orders: [u32; AHEAD],
-    /// The event id's dedupe key (0: the event has no id).
-    keys: [u128; AHEAD],
+    /// The event id's dedupe key (`Key::NONE`: the event has no id).
+    keys: [Key; AHEAD],
     ids_checked: bool,
 }
 
@@ -32,7 +33,7 @@ pub struct Hint {
     pub user: Option<u32>,
     /// An order row's order, if known.
     pub order: Option<u32>,
-    pub key: Option<u128>,
+    pub key: Option<Key>,
     /// The reader already checked the event's id (`source::dedupe`).
     pub ids_checked: bool,
 }
@@ -43,7 +44,7 @@ impl Ahead {
         Hint {
             user: self.users.get(i).copied().filter(|&u| u != u32::MAX),
             order: self.orders.get(i).copied().filter(|&o| o != u32::MAX),
-            key: self.keys.get(i).copied().filter(|&k| k != 0),
+            key: self.keys.get(i).copied().filter(|k| !k.is_none()),
             ids_checked: self.ids_checked,
         }
     }
@@ -67,7 +68,7 @@ impl Engine {
         let mut ahead = Ahead {
             users: [u32::MAX; AHEAD],
             orders: [u32::MAX; AHEAD],
-            keys: [0; AHEAD],
+            keys: [Key::NONE; AHEAD],
             ids_checked,
         };
         if !ids_checked {

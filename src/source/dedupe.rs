@@ -8,7 +8,7 @@
 
 use crate::decode::{Decoded, Item};
 use crate::engine::AHEAD;
-use crate::engine::dedupe::{Dedupe, key};
+use crate::engine::dedupe::{Dedupe, Key, key};
 use crate::model::TsMs;
 
 /// True when readers de-duplicate and the engine must not: one input.
@@ -29,12 +29,12 @@ impl Upstream {
     /// table lines of a run of events are read before any is checked, so
     /// their cache misses overlap (as the engine's read-ahead does).
     pub fn mark(&mut self, items: &mut [Item]) {
-        let mut keys = [0u128; AHEAD];
+        let mut keys = [Key::NONE; AHEAD];
         for run in items.chunks_mut(AHEAD) {
             for (k, it) in keys.iter_mut().zip(run.iter()) {
                 *k = match &it.what {
-                    Decoded::Event(ev) => ev.event_id.as_deref().map_or(0, key),
-                    _ => 0,
+                    Decoded::Event(ev) => ev.event_id.as_deref().map_or(Key::NONE, key),
+                    _ => Key::NONE,
                 };
             }
             self.seen.prefetch_all(&keys[..run.len()]);
@@ -43,7 +43,7 @@ impl Upstream {
                     continue;
                 };
                 let now = self.now.map_or(ev.ts, |n| n.max(ev.ts));
-                if k != 0 && !self.seen.first_time_key(k, now) {
+                if !k.is_none() && !self.seen.first_time_key(k, now) {
                     it.what = Decoded::Duplicate;
                     continue;
                 }
