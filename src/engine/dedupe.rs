@@ -79,13 +79,13 @@ impl Dedupe {
     pub fn prefetch_all(&self, keys: &[Key]) {
         for k in keys.iter().filter(|k| !k.is_none()) {
             // the next number of a run needs no table (the usual case)
-            if self.current.run.place(k) != Place::Beyond {
+            if !self.current.run.beyond(k) {
                 self.current.prefetch_line(k.fp);
                 // the word an insert sets
                 self.current.prefetch_filter(k.fp);
             }
             // (reading the previous filter's word here brings it in)
-            if self.previous.run.place(k) != Place::Beyond && self.previous.may_contain(k.fp) {
+            if !self.previous.run.beyond(k) && self.previous.may_contain(k.fp) {
                 self.previous.prefetch_line(k.fp);
             }
         }
@@ -107,7 +107,9 @@ pub struct Key {
     fp: u128,
     /// (a hash of the prefix, the number) of an id that is a prefix and a
     /// number of at most 19 digits without leading zeros: one text has one
-    /// such pair and a pair one text, so runs of numbers can stand for ids.
+    /// such pair, and a pair stands for one text unless two prefixes share
+    /// a 64-bit hash (a feed has a few prefixes: ~10^-18), so runs of
+    /// numbers can stand for ids.
     seq: Option<(u64, u64)>,
 }
 
@@ -159,6 +161,12 @@ struct Run {
 }
 
 impl Run {
+    /// `place(k) == Place::Beyond`, without searching the run.
+    fn beyond(&self, k: &Key) -> bool {
+        matches!((k.seq, self.prefix, self.nums.last()),
+            (Some((p, n)), Some(rp), Some(&last)) if p == rp && n > last)
+    }
+
     fn place(&self, k: &Key) -> Place {
         match (k.seq, self.prefix, self.nums.last()) {
             (Some((p, n)), Some(rp), Some(&last)) if p == rp => {
@@ -478,13 +486,7 @@ mod tests {
         }
         assert_ne!(seq("e12"), seq("x12"));
         assert_ne!(seq("e1"), seq("e11"));
-        assert_eq!(
-            key(""),
-            Key {
-                fp: key("").fp,
-                seq: None
-            }
-        );
+        // an empty id is still an id
         assert!(!key("").is_none());
     }
 
