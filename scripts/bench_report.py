@@ -61,8 +61,10 @@ def med(xs):
 def table_rows(data):
     rows = []
     for (fmt, events), d in data.items():
-        label = f"{fmt.upper()} {human(events)} ({d['bytes'] / 1e6:,.0f} MB)"
-        base = d.get("livetally report --json")
+        base_fmt, _, ids = fmt.partition("-")
+        label = f"{base_fmt.upper()} {human(events)}{', UUID ids' if ids == 'uuid' else ''} ({d['bytes'] / 1e6:,.0f} MB)"
+        # UUID ids: against the same events' report with counter ids
+        base = (data.get((base_fmt, events)) if ids == "uuid" else d).get("livetally report --json")
         base_wall = min(base["wall"]) if base else None
         for tool in TOOLS:
             if tool not in d:
@@ -253,7 +255,11 @@ def main():
              "MB = 10^6 bytes of input. `wall / livetally` > 1 means slower than livetally.\n")
     L.append("- `wc -l FILE`: the floor, reading the bytes and counting lines.")
     L.append("- `livetally report --json FILE`: the whole headless report (every figure, not only the checked ones), "
-             "with event-id de-duplication; `- (stdin)` is the same fed through a pipe.")
+             "with event-id de-duplication; `- (stdin)` is the same fed through a pipe. `UUID ids`: the "
+             "largest CSV's events again with UUID-shaped event ids in no order (`simulate --uuid-ids`), which "
+             "de-duplication looks up in its tables, where it keeps the bench feed's counter ids (`e1`, `e2`, ...) "
+             "as runs of numbers; livetally only (DuckDB does not read event ids), and its report must equal the "
+             "counter feed's (checked); its `wall / livetally` is against the counter feed's report.")
     L.append("- `duckdb threads=N`: `scripts/bench_duckdb.py run` in its own Python process (its time and RSS include "
              f"Python and the DuckDB library: {meta.get('duck_baseline', '?')} with no data): `read_csv`/`read_json` with explicit column types into an in-memory "
              "table (the 11 columns the aggregates use; nickname and event_id are parsed past), then the "

@@ -179,6 +179,11 @@ pub struct SimulateArgs {
     /// Write CSV instead of NDJSON.
     #[arg(long)]
     pub csv: bool,
+
+    /// Event ids shaped like UUIDs (unique, in no order) instead of a
+    /// counter (e1, e2, ...).
+    #[arg(long)]
+    pub uuid_ids: bool,
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {

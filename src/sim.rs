@@ -87,6 +87,9 @@ pub struct SimConfig {
     pub creator_skew: f64,
     pub viewer_skew: f64,
     pub gifter_skew: f64,
+    /// Event ids shaped like UUIDs (unique, in no order) instead of a
+    /// counter (`e1`, `e2`, ...), which de-duplication keeps as a run.
+    pub uuid_ids: bool,
 }
 
 impl SimConfig {
@@ -114,6 +117,7 @@ impl SimConfig {
             creator_skew: 0.8,
             viewer_skew: 0.9,
             gifter_skew: 1.2,
+            uuid_ids: false,
         }
     }
 
@@ -904,9 +908,33 @@ impl Iterator for Simulator {
             }
         };
         self.rows += 1;
-        ev.event_id = Some(format!("e{}", self.rows).into());
+        ev.event_id = Some(if self.cfg.uuid_ids {
+            uuid_like(self.rows).into()
+        } else {
+            format!("e{}", self.rows).into()
+        });
         Some(ev)
     }
+}
+
+/// A version-4-UUID-shaped id for row `n`, unique and in no order: 64 of
+/// its bits are a one-to-one mix of `n` (odd multipliers and xor-shifts
+/// are each one-to-one), the other 56 more of the same mix.
+fn uuid_like(n: u64) -> String {
+    let mut y = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    y ^= y >> 32;
+    y = y.wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    y ^= y >> 29;
+    let z = y.wrapping_mul(0x1656_67b1_9e37_79f9) ^ n;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:04x}{:08x}",
+        y >> 32,
+        (y >> 16) & 0xffff,
+        z & 0xfff,
+        (z >> 12) & 0xfff,
+        y & 0xffff,
+        z >> 32
+    )
 }
 
 enum Sink<W: Write> {
@@ -1021,6 +1049,34 @@ pub fn run(
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// UUID-shaped ids: distinct, shaped like version 4, and not a counter
+    /// (neighbouring rows' ids share no prefix).
+    #[test]
+    fn uuid_ids_are_distinct_and_shaped_like_uuids() {
+        let ids: HashSet<String> = (1..=300_000).map(uuid_like).collect();
+        assert_eq!(ids.len(), 300_000);
+        for id in ids.iter().take(1000) {
+            let groups: Vec<&str> = id.split('-').collect();
+            let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            assert_eq!(lens, [8, 4, 4, 4, 12], "{id}");
+            assert!(
+                groups[2].starts_with('4') && groups[3].starts_with('a'),
+                "{id}"
+            );
+            assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit()));
+        }
+        assert_ne!(uuid_like(1)[..8], uuid_like(2)[..8]);
+        let mut sim = Simulator::new(SimConfig {
+            uuid_ids: true,
+            ..SimConfig::bench(1)
+        });
+        let ev = sim.next();
+        assert_eq!(
+            ev.and_then(|e| e.event_id).as_deref(),
+            Some(uuid_like(1).as_str())
+        );
+    }
 
     #[test]
     fn user_ids_are_distinct_and_nicknames_varied() {

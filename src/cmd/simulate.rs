@@ -15,6 +15,7 @@ pub fn run_cmd(args: SimulateArgs) -> Result<(), Exit> {
             )));
         }
     };
+    cfg.uuid_ids = args.uuid_ids;
     if let Some(start) = &args.start {
         cfg.start_ms = crate::decode::values::parse_ts(start)
             .map_err(|e| Exit::usage(format!("--start: {e}")))?;
