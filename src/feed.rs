@@ -2,7 +2,7 @@
 //! each source. Shared by the report and the dashboard.
 
 use crate::decode::{Decoded, Item, LineDecoder};
-use crate::engine::{AHEAD, Engine};
+use crate::engine::{AHEAD, Ahead, Engine};
 use crate::source::{Feed, SourceState};
 use std::collections::VecDeque;
 
@@ -155,12 +155,13 @@ pub fn ingest_checked(
     ids_checked: bool,
 ) -> u64 {
     let mut events = 0;
+    let mut ahead = Box::<Ahead>::default();
     for chunk in items.chunks_mut(AHEAD) {
         let events_of = chunk.iter().filter_map(|it| match &it.what {
             Decoded::Event(ev) => Some(ev),
             _ => None,
         });
-        let ahead = engine.warm(events_of, ids_checked);
+        engine.warm(events_of, ids_checked, &mut ahead);
         let mut i = 0;
         for it in chunk {
             match &mut it.what {

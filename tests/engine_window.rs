@@ -238,7 +238,7 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
         Decoded::Event(e) => Some(e),
         _ => None,
     });
-    b.warm(events, false);
+    b.warm(events, false, &mut Default::default());
     for batch in items.chunks(1_000) {
         ingest_items(&mut b, "feed", batch.to_vec());
     }
