@@ -161,22 +161,20 @@ struct Run {
 }
 
 impl Run {
-    /// `place(k) == Place::Beyond`, without searching the run.
+    /// Whether `k`'s number is above the run's last (`Place::Beyond`),
+    /// without searching the run.
     fn beyond(&self, k: &Key) -> bool {
         matches!((k.seq, self.prefix, self.nums.last()),
             (Some((p, n)), Some(rp), Some(&last)) if p == rp && n > last)
     }
 
     fn place(&self, k: &Key) -> Place {
-        match (k.seq, self.prefix, self.nums.last()) {
-            (Some((p, n)), Some(rp), Some(&last)) if p == rp => {
-                if n > last {
-                    Place::Beyond
-                } else if self.nums.binary_search(&n).is_ok() {
-                    Place::Found
-                } else {
-                    Place::Elsewhere
-                }
+        if self.beyond(k) {
+            return Place::Beyond;
+        }
+        match (k.seq, self.prefix) {
+            (Some((p, n)), Some(rp)) if p == rp && self.nums.binary_search(&n).is_ok() => {
+                Place::Found
             }
             _ => Place::Elsewhere,
         }
