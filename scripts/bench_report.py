@@ -175,7 +175,8 @@ def targets(data, frame, dash, keys, meta):
                             f"livetally {med(lt['rss']) / 1024:,.0f} MB, DuckDB "
                             f"{med(dk['rss']) / 1024:,.0f} MB: 1/{r:.2f}{gap}", verdict(r >= 5)))
     for key, limit, label in (("200_creators", 2.0, "200 creators"),
-                              ("100k_creators", 10.0, "100k creators")):
+                              ("100k_creators", 10.0, "100k creators"),
+                              ("100k_creators_filtered", 10.0, "100k creators, filtered by `/a`")):
         if key in frame:
             m, p95 = frame[key]
             gap = "" if m < limit else f"; {m / limit:.1f}x over"
