@@ -77,18 +77,23 @@ pub enum OrderStatus {
 impl OrderStatus {
     /// Canonical names plus TikTok Shop's API and webhook statuses.
     pub fn parse(s: &str) -> Option<OrderStatus> {
-        let up = s.trim().to_ascii_uppercase();
-        Some(match up.as_str() {
-            "PENDING" | "UNPAID" | "ON_HOLD" => OrderStatus::Pending,
-            "PAID"
-            | "AWAITING_SHIPMENT"
-            | "AWAITING_COLLECTION"
-            | "PARTIALLY_SHIPPING"
-            | "IN_TRANSIT"
-            | "DELIVERED"
-            | "COMPLETED" => OrderStatus::Paid,
-            "CANCELLED" | "CANCELED" | "CANCEL" => OrderStatus::Cancelled,
-            "REFUNDED" => OrderStatus::Refunded,
+        // upper-cased on the stack: the longest name has 19 letters
+        let s = s.trim().as_bytes();
+        let mut buf = [0u8; 20];
+        let up = buf.get_mut(..s.len())?;
+        up.copy_from_slice(s);
+        up.make_ascii_uppercase();
+        Some(match &*up {
+            b"PENDING" | b"UNPAID" | b"ON_HOLD" => OrderStatus::Pending,
+            b"PAID"
+            | b"AWAITING_SHIPMENT"
+            | b"AWAITING_COLLECTION"
+            | b"PARTIALLY_SHIPPING"
+            | b"IN_TRANSIT"
+            | b"DELIVERED"
+            | b"COMPLETED" => OrderStatus::Paid,
+            b"CANCELLED" | b"CANCELED" | b"CANCEL" => OrderStatus::Cancelled,
+            b"REFUNDED" => OrderStatus::Refunded,
             _ => return None,
         })
     }
@@ -272,6 +277,15 @@ mod tests {
         assert_eq!(OrderStatus::parse("in_transit"), Some(OrderStatus::Paid));
         assert_eq!(OrderStatus::parse("CANCEL"), Some(OrderStatus::Cancelled));
         assert_eq!(OrderStatus::parse("shipped?"), None);
+        // the longest name, spaces around it, and names longer than any
+        assert_eq!(
+            OrderStatus::parse(" Awaiting_Collection "),
+            Some(OrderStatus::Paid)
+        );
+        assert_eq!(OrderStatus::parse("AWAITING_COLLECTIONS"), None);
+        assert_eq!(OrderStatus::parse(&"PAID".repeat(40)), None);
+        assert_eq!(OrderStatus::parse("refundéd"), None);
+        assert_eq!(OrderStatus::parse(""), None);
         assert_eq!(Kind::parse(" GIFT "), Some(Kind::Gift));
         assert_eq!(Kind::parse("comment"), None);
     }
