@@ -1,6 +1,6 @@
 //! Where the report's time goes, stage by stage, on one input file: split
-//! into lines, decode lines to events and mark repeated event ids (the
-//! reader's thread), and ingest decoded events into the engine (configured
+//! into lines, decode lines to events, number their creators and gifts and
+//! mark repeated event ids (the reader's thread), and ingest decoded events into the engine (configured
 //! as `livetally report` configures it for all time, one input).
 //! Each stage is timed alone, best of several runs, with its input already
 //! in memory, so the two threads of `livetally report` (reader+decoder,
@@ -13,6 +13,7 @@ use livetally::decode::{DecodeOptions, Item, LineDecoder};
 use livetally::engine::{Config, Engine, Scope};
 use livetally::feed::ingest_checked;
 use livetally::source::dedupe::Upstream;
+use livetally::source::names::Numbering;
 use std::time::{Duration, Instant};
 
 const BATCH: usize = 4096;
@@ -33,16 +34,19 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 fn decode(text: &str) -> Vec<Vec<Item>> {
     let mut d = LineDecoder::new(DecodeOptions::default());
     let mut up = Upstream::default();
+    let mut names = Numbering::default();
     let mut batches = Vec::new();
     let mut cur = Vec::with_capacity(BATCH);
     for (i, line) in text.lines().enumerate() {
         d.push_line(line, i as u64 + 1, &mut cur);
         if cur.len() >= BATCH {
+            names.number(&mut cur);
             up.mark(&mut cur);
             batches.push(std::mem::replace(&mut cur, Vec::with_capacity(BATCH)));
         }
     }
     d.finish(&mut cur);
+    names.number(&mut cur);
     up.mark(&mut cur);
     batches.push(cur);
     batches
@@ -83,6 +87,7 @@ fn main() {
             ..Config::default()
         });
         let t = Instant::now();
+        e.from_source(0);
         for b in input {
             ingest_checked(&mut e, "bench", b, true);
         }

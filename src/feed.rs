@@ -94,6 +94,7 @@ impl Intake {
                     s.lines += lines;
                     s.invalid_utf8 += invalid_utf8;
                 }
+                engine.from_source(source);
                 ingest_checked(engine, &name, items, ids_checked)
             }
             Feed::Lines {

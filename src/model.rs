@@ -200,6 +200,11 @@ pub struct Event {
     pub event_id: Option<Text>,
     /// A gift streak closed by timeout because its end never arrived.
     pub streak_timed_out: bool,
+    /// The reading thread's own numbers for `creator` and, on a gift,
+    /// `item` (`source::names`), 0 where it gave none: the engine looks a
+    /// numbered name up once, then finds its id by the number.
+    pub creator_ix: u32,
+    pub item_ix: u32,
 }
 
 impl Event {
@@ -219,6 +224,8 @@ impl Event {
             status: None,
             event_id: None,
             streak_timed_out: false,
+            creator_ix: 0,
+            item_ix: 0,
         }
     }
 }

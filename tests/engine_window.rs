@@ -185,6 +185,15 @@ fn an_index_rebuilt_from_the_engine_matches_the_scan() {
     }
 }
 
+/// Events as the decoded lines 1, 2, ... of a feed.
+fn as_items(events: Vec<Event>) -> Vec<livetally::decode::Item> {
+    let item = |(i, e): (usize, Event)| livetally::decode::Item {
+        line: i as u64 + 1,
+        what: Decoded::Event(e),
+    };
+    events.into_iter().enumerate().map(item).collect()
+}
+
 /// The report's and the dashboard's path (`ingest_items`: batches, read
 /// ahead, events ingested in place) gives what ingesting event by event
 /// gives, rejected and skipped lines included; so does marking duplicates
@@ -192,7 +201,6 @@ fn an_index_rebuilt_from_the_engine_matches_the_scan() {
 /// own check off.
 #[test]
 fn batched_ingest_with_read_ahead_matches_event_by_event() {
-    use livetally::decode::Item;
     use livetally::feed::{ingest_checked, ingest_items};
     use livetally::source::dedupe::Upstream;
     let mut ev = sim(6, 12_000, 3.0);
@@ -210,14 +218,7 @@ fn batched_ingest_with_read_ahead_matches_event_by_event() {
         let dup = ev[i - 2_900 + i % 7 * 300].clone();
         ev.insert(i, dup);
     }
-    let mut items: Vec<Item> = ev
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| Item {
-            line: i as u64 + 1,
-            what: Decoded::Event(e),
-        })
-        .collect();
+    let mut items = as_items(ev);
     for i in (0..items.len()).step_by(501) {
         items[i].what = Decoded::Rejected(format!("bad row {i}"));
     }
@@ -299,4 +300,43 @@ fn the_all_time_report_configuration_gives_the_full_engines_answers() {
             }
         }
     }
+}
+
+/// Creators and gifts numbered by the readers (`source::names`), each
+/// input its own numbers, are ingested as if looked up by name: two inputs
+/// whose readers number the same names differently, in alternating batches.
+#[test]
+fn names_numbered_by_readers_match_names_looked_up() {
+    use livetally::feed::ingest_items;
+    use livetally::source::names::Numbering;
+    let items = as_items(sim(9, 8_000, 3.0));
+    let (mut a, mut b) = pair(30 * 60_000);
+    ingest_items(&mut a, "feed", items.clone());
+    let mut numbering = [Numbering::default(), Numbering::default()];
+    // the second reader first meets the names in the opposite order
+    let mut reversed: Vec<_> = items.iter().rev().cloned().collect();
+    numbering[1].number(&mut reversed);
+    let mut numbered = 0;
+    for (k, batch) in items.chunks(700).enumerate() {
+        let mut batch = batch.to_vec();
+        numbering[k % 2].number(&mut batch);
+        numbered += batch
+            .iter()
+            .filter(|it| matches!(&it.what, Decoded::Event(e) if e.creator_ix > 0))
+            .count();
+        b.from_source(k % 2);
+        ingest_items(&mut b, "feed", batch);
+    }
+    let with_creator = items
+        .iter()
+        .filter(|it| matches!(&it.what, Decoded::Event(e) if e.creator.is_some()))
+        .count();
+    assert_eq!(numbered, with_creator);
+    assert!(b.gift_items.len() > 5 && b.creators.len() > 5);
+    assert_eq!(a.counters, b.counters);
+    check(&a, &b, usize::MAX);
+    assert_eq!(
+        to_json(&a.snapshot(Scope::All, None)),
+        to_json(&b.snapshot(Scope::All, None))
+    );
 }

@@ -7,6 +7,7 @@ pub mod links;
 mod name_index;
 pub mod orders;
 pub(crate) mod prefetch;
+mod reader_names;
 mod scan;
 pub mod series;
 pub mod snapshot;
@@ -267,6 +268,7 @@ pub struct Engine {
     /// Bumped on every change, so views can tell whether to redraw.
     pub generation: u64,
     pub(crate) windex: Option<window::WindowIndex>,
+    reader_names: reader_names::ReaderNames,
 }
 
 impl Engine {
@@ -290,6 +292,7 @@ impl Engine {
             ticker: VecDeque::new(),
             rejects: VecDeque::new(),
             generation: 0,
+            reader_names: Default::default(),
             windex: cfg
                 .window_index
                 .then(|| window::WindowIndex::new(cfg.attribution_window_ms)),
@@ -391,7 +394,10 @@ impl Engine {
         if !ring {
             self.counters.late += 1;
         }
-        let creator_id = ev.creator.as_deref().map(|c| self.creators.entry(c).0);
+        let creator_id = ev
+            .creator
+            .as_deref()
+            .map(|c| self.creator_id(c, ev.creator_ix));
         let user = ev.user.as_deref().map(|u| {
             let (id, st) = match hint.user {
                 Some(id) => {
@@ -440,8 +446,14 @@ impl Engine {
         let c = self.creators.get_mut(creator);
         let new_c = c.add(ev.ts, &g, keyed_ring, min);
         let item_name = ev.item.as_deref().unwrap_or("(unnamed gift)");
-        let (item, it) = self.gift_items.entry(item_name);
-        let new_i = it.add(ev.ts, &g, keyed_ring, min);
+        let item = match ev.item.as_deref() {
+            Some(name) => self.gift_id(name, ev.item_ix),
+            None => self.gift_items.entry(item_name).0,
+        };
+        let new_i = self
+            .gift_items
+            .get_mut(item)
+            .add(ev.ts, &g, keyed_ring, min);
         if ring && let Some(x) = self.windex.as_mut() {
             x.add_gift(sec(ev.ts), (creator, new_c), (item, new_i), &g);
         }

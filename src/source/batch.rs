@@ -61,6 +61,7 @@ pub struct Batcher {
     dedupe: Option<Box<Upstream>>,
     /// A batch with events has gone out with its ids checked.
     sent_checked: bool,
+    names: super::names::Numbering,
 }
 
 impl Batcher {
@@ -76,6 +77,7 @@ impl Batcher {
             open: true,
             dedupe: dedupe.then(Box::default),
             sent_checked: false,
+            names: Default::default(),
         }
     }
 
@@ -138,6 +140,7 @@ impl Batcher {
         if self.items.is_empty() && self.invalid_utf8 == 0 && self.lines == 0 {
             return;
         }
+        self.names.number(&mut self.items);
         let ids_checked = match &mut self.dedupe {
             Some(d) => {
                 d.mark(&mut self.items);

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod dedupe;
 pub mod demo;
 pub mod lines;
+pub mod names;
 pub mod reader;
 pub mod record;
 pub mod share;
