@@ -132,12 +132,17 @@ impl CsvState {
         Ok(())
     }
 
-    /// Field `i` of the quoted record `split` has cut into csv-core's output.
-    fn field(&self, i: usize) -> Option<Cow<'_, str>> {
+    /// Field `i` of the quoted record `split` has cut into csv-core's
+    /// output; `text`: all of that output, if it is UTF-8 (it is: csv-core
+    /// only removes ASCII quotes from a record that was), checked once
+    /// rather than field by field (~60 instructions a field).
+    fn field<'s>(&'s self, text: Option<&'s str>, i: usize) -> Option<Cow<'s, str>> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        if let Some(field) = text.and_then(|t| t.get(start..end)) {
+            return Some(Cow::Borrowed(field));
+        }
         let bytes = self.out.get(start..end)?;
-        // csv-core only removes ASCII quotes from valid UTF-8
         Some(match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(bytes),
@@ -160,7 +165,12 @@ impl CsvState {
 
     /// A quoted record, cut by `split`: the header, or an event.
     fn decode_quoted(&mut self, line: u64, out: &mut Vec<Item>) {
-        let fields = (0..self.ends.len()).map(|i| self.field(i));
+        let len = self.ends.last().copied().unwrap_or(0);
+        let text = self
+            .out
+            .get(..len)
+            .and_then(|b| simdutf8::basic::from_utf8(b).ok());
+        let fields = (0..self.ends.len()).map(|i| self.field(text, i));
         if self.header.is_none() {
             let cols = self.header_fields(fields);
             self.set_header(cols, line, out);
