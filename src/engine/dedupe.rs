@@ -12,7 +12,9 @@
 //! number above the list's last was never seen and is appended, with no
 //! look-up in a table larger than the CPU's caches. Everything else (other
 //! prefixes, numbers that arrive late, ids that are not numbered) goes to
-//! the fingerprint table as before.
+//! the fingerprint table as before. The reader asks for the next number
+//! first (`first_time_next`), comparing the prefix as text: such an id
+//! needs neither its fingerprint nor its prefix's hash.
 
 use super::HORIZON_SECS;
 use super::intern::fingerprint;
@@ -59,6 +61,43 @@ impl Dedupe {
     /// True the first time an id (by its `key`) is seen. `now` is the
     /// newest event time.
     pub fn first_time_key(&mut self, k: Key, now: TsMs) -> bool {
+        self.rotate_if_due(now);
+        !self.previous.contains(k) && self.current.insert(k)
+    }
+
+    /// `first_time` of a numbered id (`numbered`: `prefix` and `n`) that
+    /// continues the current generation's run, or starts it, and is above
+    /// the previous one's: true, known without the id's fingerprint or any
+    /// table. `None` for any other id, which `first_time_key` answers. The
+    /// run's prefix is compared as text, which only a run started here
+    /// keeps: the reader's way in.
+    pub fn first_time_next(&mut self, prefix: &[u8], n: u64, now: TsMs) -> Option<bool> {
+        self.rotate_if_due(now);
+        // not in the previous generation: it is empty, or n is above its run
+        let prev = &self.previous;
+        if prev.len != 0 && !prev.run.continued_by(prefix, n) {
+            return None;
+        }
+        let run = &mut self.current.run;
+        if run.prefix.is_none() {
+            // a generation's first numbered id starts its run (see `extend`)
+            run.prefix = Some(prefix_hash(prefix));
+            run.text = PrefixText::of(prefix);
+        } else if !run.continued_by(prefix, n) {
+            return None;
+        }
+        run.nums.push(n);
+        self.current.len += 1;
+        Some(true)
+    }
+
+    /// Whether `prefix` + `n` would continue the current run: such an id
+    /// needs no table line read ahead.
+    pub fn continues_run(&self, prefix: &[u8], n: u64) -> bool {
+        self.current.run.continued_by(prefix, n)
+    }
+
+    fn rotate_if_due(&mut self, now: TsMs) {
         match self.current_since {
             None => self.current_since = Some(now),
             Some(since) if now - since >= HORIZON_SECS * 1000 || self.current.len >= self.cap => {
@@ -70,7 +109,6 @@ impl Dedupe {
             }
             Some(_) => {}
         }
-        !self.previous.contains(k) && self.current.insert(k)
     }
 
     /// Start loading the table lines of each fingerprint, in both
@@ -124,18 +162,49 @@ impl Key {
 
 /// An id's key.
 pub fn key(id: &str) -> Key {
+    Key {
+        fp: fingerprint(id).max(1),
+        seq: numbered(id).map(|(prefix, n)| (prefix_hash(prefix), n)),
+    }
+}
+
+/// (prefix, number) of an id that ends in 1 to 19 digits without leading
+/// zeros (`e12`, `7311186297624889093`, `0`), the prefix being the rest.
+pub fn numbered(id: &str) -> Option<(&[u8], u64)> {
     let b = id.as_bytes();
     let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
     let (prefix, num) = b.split_at(b.len() - digits);
     let canonical = (1..=19).contains(&digits) && (num[0] != b'0' || digits == 1);
-    Key {
-        fp: fingerprint(id).max(1),
-        seq: canonical.then(|| {
-            let n = num.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-            let p =
-                foldhash::quality::FixedState::with_seed(0x2545_f491_4f6c_dd1d).hash_one(prefix);
-            (p, n)
-        }),
+    canonical.then(|| {
+        let n = num.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        (prefix, n)
+    })
+}
+
+fn prefix_hash(prefix: &[u8]) -> u64 {
+    foldhash::quality::FixedState::with_seed(0x2545_f491_4f6c_dd1d).hash_one(prefix)
+}
+
+/// A run's prefix as text, if at most 15 bytes (longer ones: their ids
+/// take the tables' way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PrefixText {
+    len: u8,
+    bytes: [u8; 15],
+}
+
+impl PrefixText {
+    fn of(prefix: &[u8]) -> Option<PrefixText> {
+        let mut t = PrefixText {
+            len: u8::try_from(prefix.len()).ok()?,
+            bytes: [0; 15],
+        };
+        t.bytes.get_mut(..prefix.len())?.copy_from_slice(prefix);
+        Some(t)
+    }
+
+    fn is(&self, prefix: &[u8]) -> bool {
+        self.bytes.get(..usize::from(self.len)) == Some(prefix)
     }
 }
 
@@ -157,6 +226,8 @@ enum Place {
 #[derive(Default)]
 struct Run {
     prefix: Option<u64>,
+    /// The prefix's text, when `first_time_next` started the run.
+    text: Option<PrefixText>,
     nums: Vec<u64>,
 }
 
@@ -197,8 +268,15 @@ impl Run {
         true
     }
 
+    /// Whether `prefix` + `n` is above the run's last number, the prefix
+    /// compared as text: `beyond` without hashing the prefix.
+    fn continued_by(&self, prefix: &[u8], n: u64) -> bool {
+        matches!((&self.text, self.nums.last()), (Some(t), Some(&last)) if n > last && t.is(prefix))
+    }
+
     fn clear(&mut self) {
         self.prefix = None;
+        self.text = None;
         self.nums.clear();
     }
 }
@@ -425,6 +503,8 @@ mod tests {
     /// tables grow, fill to 7/16, wrap around and rotate many times. Ids
     /// mix counters (runs) in two prefixes and none, counters that step
     /// back, random numbers, leading zeros, 19 and 20 digits and no number.
+    /// Asked the reader's way too (`first_time_next` first), the answers
+    /// are the same.
     #[test]
     fn answers_like_two_generations_of_strings() {
         use proptest::prelude::*;
@@ -434,6 +514,7 @@ mod tests {
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
         let result = runner.run(&(1usize..300, feed), |(cap, feed)| {
             let mut d = Dedupe::with_cap(cap);
+            let mut r = Dedupe::with_cap(cap);
             let (mut cur, mut prev) = (HashSet::new(), HashSet::new());
             let mut since: Option<TsMs> = None;
             let (mut now, mut counter) = (0, 0u64);
@@ -463,6 +544,10 @@ mod tests {
                 let want = !prev.contains(&id) && cur.insert(id.clone());
                 prop_assert_eq!(d.first_time(&id, now), want, "{} at step {}", id, i);
                 prop_assert_eq!(d.len(), cur.len() + prev.len());
+                let next = numbered(&id).and_then(|(p, n)| r.first_time_next(p, n, now));
+                let first = next.unwrap_or_else(|| r.first_time_key(key(&id), now));
+                prop_assert_eq!(first, want, "{} at step {}, the reader's way", id, i);
+                prop_assert_eq!(r.len(), cur.len() + prev.len());
             }
             Ok(())
         });
@@ -486,6 +571,33 @@ mod tests {
         assert_ne!(seq("e1"), seq("e11"));
         // an empty id is still an id
         assert!(!key("").is_none());
+    }
+
+    /// The reader's way: a counter continues its run by the prefix's text,
+    /// across rotations; another prefix, a number that steps back, or a
+    /// run the tables started (no text) is left to `first_time_key`.
+    #[test]
+    fn the_next_number_is_known_without_a_key() {
+        let mut d = Dedupe::with_cap(4);
+        for i in 1..=10u64 {
+            assert_eq!(d.first_time_next(b"e", i, 0), Some(true), "e{i}");
+        }
+        // rotated twice by count: the runs still answer
+        assert!(d.current.filter.iter().all(|&w| w == 0));
+        assert_eq!(d.first_time_next(b"e", 10, 0), None);
+        assert_eq!(d.first_time_next(b"x", 11, 0), None);
+        assert_eq!(d.first_time_next(b"e", 11, 0), Some(true));
+        let mut t = Dedupe::with_cap(100);
+        assert!(t.first_time("e1", 0));
+        assert_eq!(t.first_time_next(b"e", 2, 0), None);
+        // a prefix too long to keep as text
+        let long = [b'p'; 16];
+        assert_eq!(t.first_time_next(&long, 1, 0), None);
+        let mut u = Dedupe::with_cap(100);
+        assert_eq!(u.first_time_next(&long, 1, 0), Some(true));
+        assert_eq!(u.first_time_next(&long, 2, 0), None);
+        assert!(u.first_time_key(key("pppppppppppppppp2"), 0));
+        assert!(!u.first_time_key(key("pppppppppppppppp1"), 0));
     }
 
     /// A counter's ids never reach the fingerprint table, whose filter

@@ -8,7 +8,7 @@
 
 use crate::decode::{Decoded, Item};
 use crate::engine::AHEAD;
-use crate::engine::dedupe::{Dedupe, Key, key};
+use crate::engine::dedupe::{Dedupe, Key, key, numbered};
 use crate::model::TsMs;
 
 /// True when readers de-duplicate and the engine must not: one input.
@@ -27,25 +27,52 @@ pub struct Upstream {
 impl Upstream {
     /// Turns repeated events into `Decoded::Duplicate`, in order. The
     /// table lines of a run of events are read before any is checked, so
-    /// their cache misses overlap (as the engine's read-ahead does).
+    /// their cache misses overlap (as the engine's read-ahead does). An id
+    /// that continues the run of numbers (a counter, the usual feed) needs
+    /// no table, so neither a key nor a line read ahead (`first_time_next`).
     pub fn mark(&mut self, items: &mut [Item]) {
         let mut keys = [Key::NONE; AHEAD];
+        // (prefix length, number) of each numbered id
+        let mut nums = [None; AHEAD];
         for run in items.chunks_mut(AHEAD) {
-            for (k, it) in keys.iter_mut().zip(run.iter()) {
-                *k = match &it.what {
-                    Decoded::Event(ev) => ev.event_id.as_deref().map_or(Key::NONE, key),
-                    _ => Key::NONE,
+            for ((k, num), it) in keys.iter_mut().zip(nums.iter_mut()).zip(run.iter()) {
+                let id = match &it.what {
+                    Decoded::Event(ev) => ev.event_id.as_deref(),
+                    _ => None,
+                };
+                *num = id.and_then(numbered).map(|(p, n)| (p.len(), n));
+                let next = |id: &str, (p, n)| {
+                    let prefix = id.as_bytes().get(..p);
+                    prefix.is_some_and(|prefix| self.seen.continues_run(prefix, n))
+                };
+                *k = match (id, *num) {
+                    (Some(id), Some(num)) if next(id, num) => Key::NONE,
+                    (Some(id), _) => key(id),
+                    (None, _) => Key::NONE,
                 };
             }
             self.seen.prefetch_all(&keys[..run.len()]);
-            for (&k, it) in keys.iter().zip(run.iter_mut()) {
+            for ((&k, &num), it) in keys.iter().zip(&nums).zip(run.iter_mut()) {
                 let Decoded::Event(ev) = &it.what else {
                     continue;
                 };
                 let now = self.now.map_or(ev.ts, |n| n.max(ev.ts));
-                if !k.is_none() && !self.seen.first_time_key(k, now) {
-                    it.what = Decoded::Duplicate;
-                    continue;
+                if let Some(id) = ev.event_id.as_deref() {
+                    // the run's next number, else the tables (with a key
+                    // made now if the run was expected to answer)
+                    let first = num
+                        .and_then(|(p, n)| {
+                            let prefix = id.as_bytes().get(..p)?;
+                            self.seen.first_time_next(prefix, n, now)
+                        })
+                        .unwrap_or_else(|| {
+                            let k = if k.is_none() { key(id) } else { k };
+                            self.seen.first_time_key(k, now)
+                        });
+                    if !first {
+                        it.what = Decoded::Duplicate;
+                        continue;
+                    }
                 }
                 self.now = Some(now);
             }
