@@ -29,6 +29,8 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     let mut sopts = options::source_options(&args.feed, 0.0)?;
     // the report's loop does nothing but ingest: it can decode too
     sopts.share = Some(source::share::ShareRule::ADAPTIVE);
+    // nicknames only reach the dashboard's ticker, which a report lacks
+    sopts.decode.map.skip_nickname = true;
     let mut engine = Engine::new(cfg);
     let mut intake = Intake::new(Sources::new(inputs.iter().map(|i| i.name()).collect()));
     let rx = source::spawn(&inputs, &sopts);

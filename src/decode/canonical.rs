@@ -1,6 +1,6 @@
 //! Turning the raw text of canonical fields into an `Event`.
 
-use super::fields::{Field, Fields};
+use super::fields::{Field, FieldMap, Fields};
 use super::values::{clip, parse_amount, parse_count, parse_ts};
 use super::{Decoded, Item};
 use crate::model::{Currency, Event, Kind, OrderStatus};
@@ -9,7 +9,7 @@ use crate::model::{Currency, Event, Kind, OrderStatus};
 /// appended to `out` as the item of input line `line` and built where it
 /// stays: an event returned by value was copied three times on its way
 /// into the batch.
-pub fn push_record(raw: &impl Fields, constant_kind: Option<&str>, line: u64, out: &mut Vec<Item>) {
+pub fn push_record(raw: &impl Fields, map: &FieldMap, line: u64, out: &mut Vec<Item>) {
     out.push(Item {
         line,
         what: Decoded::Event(Event::new(0, Kind::Join)),
@@ -20,7 +20,7 @@ pub fn push_record(raw: &impl Fields, constant_kind: Option<&str>, line: u64, ou
     let Decoded::Event(ev) = what else {
         return;
     };
-    match fill_event(raw, constant_kind, ev) {
+    match fill_event(raw, map, ev) {
         Ok(None) => {}
         Ok(Some(kind)) => *what = Decoded::Skipped(kind),
         Err(reason) => *what = Decoded::Rejected(reason),
@@ -29,14 +29,10 @@ pub fn push_record(raw: &impl Fields, constant_kind: Option<&str>, line: u64, ou
 
 /// Fills `ev` (fresh from `Event::new`) from the fields; `Some(kind)` for a
 /// kind livetally does not aggregate.
-fn fill_event(
-    raw: &impl Fields,
-    constant_kind: Option<&str>,
-    ev: &mut Event,
-) -> Result<Option<String>, String> {
+fn fill_event(raw: &impl Fields, map: &FieldMap, ev: &mut Event) -> Result<Option<String>, String> {
     let kind_text = raw
         .get(Field::Kind)
-        .or(constant_kind)
+        .or(map.constant_kind.as_deref())
         .ok_or("missing kind")?;
     let ts = parse_ts(raw.get(Field::Ts).ok_or("missing ts")?)?;
     let Some(kind) = Kind::parse(kind_text) else {
@@ -47,7 +43,9 @@ fn fill_event(
     let text = |f: Field| raw.get(f).map(crate::model::Text::from);
     ev.creator = text(Field::Creator);
     ev.user = text(Field::User);
-    ev.nickname = text(Field::Nickname);
+    if !map.skip_nickname {
+        ev.nickname = text(Field::Nickname);
+    }
     ev.item = text(Field::Item);
     ev.order_id = text(Field::OrderId);
     ev.event_id = text(Field::EventId);

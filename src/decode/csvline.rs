@@ -157,7 +157,7 @@ impl CsvState {
             self.set_header(cols, line, out);
         } else if let Some(columns) = &self.columns {
             let fields = PlainFields { plain, columns };
-            push_record(&fields, self.map.constant_kind.as_deref(), line, out);
+            push_record(&fields, &self.map, line, out);
         } else {
             self.push_raw(pieces, line, out);
         }
@@ -222,7 +222,7 @@ impl CsvState {
                 raw.set(*f, v);
             }
         }
-        push_record(&raw, self.map.constant_kind.as_deref(), line, out);
+        push_record(&raw, &self.map, line, out);
     }
 }
 
@@ -438,6 +438,38 @@ mod tests {
                    2026-11-23T20:00:00Z,join,さくら,c\n";
         let want = [Some("u1"), Some("u\n2"), None, None, Some("さくら")];
         assert_eq!(users(csv), want.map(|u| u.map(String::from)));
+    }
+
+    /// `skip_nickname` leaves the nickname out, on plain and quoted lines,
+    /// and nothing else.
+    #[test]
+    fn nicknames_can_be_left_out() {
+        let csv = "ts,kind,user,nickname,creator\n\
+                   2026-11-23T20:00:00Z,join,u1,Mia,c\n\
+                   2026-11-23T20:00:00Z,join,u2,\"Mia, too\",c\n";
+        let decode = |skip: bool| {
+            let mut opts = crate::decode::DecodeOptions::default();
+            opts.map.skip_nickname = skip;
+            crate::decode::decode_str(csv, opts)
+                .into_iter()
+                .map(|it| match it.what {
+                    Decoded::Event(ev) => ev,
+                    other => panic!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+        };
+        let (kept, left) = (decode(false), decode(true));
+        let nick = |evs: &[crate::model::Event]| {
+            evs.iter()
+                .map(|e| e.nickname.as_deref().map(String::from))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(nick(&kept), [Some("Mia".into()), Some("Mia, too".into())]);
+        assert_eq!(nick(&left), [None, None]);
+        for (mut k, l) in kept.into_iter().zip(left) {
+            k.nickname = None;
+            assert_eq!(k, l);
+        }
     }
 
     /// The vector masks equal the plain-Rust ones other targets use.

@@ -46,7 +46,8 @@ pub fn decode_line(
         && KIND_KEY.find(line.as_bytes()).is_some()
         && super::canonical_json::fields_into(line, &mut raw)
     {
-        push_record(&raw, None, line_no, out);
+        // an empty map has no constant kind
+        push_record(&raw, &opts.map, line_no, out);
         return Outcome::Alone;
     }
     let value: Value = match serde_json::from_str(line) {
@@ -62,7 +63,7 @@ pub fn decode_line(
     };
     if !opts.map.is_empty() || obj.contains_key("kind") {
         let raw = raw_fields(&value, opts);
-        push_record(&raw, opts.map.constant_kind.as_deref(), line_no, out);
+        push_record(&raw, &opts.map, line_no, out);
         return Outcome::Alone;
     }
     let Some(adapters) = adapters else {
