@@ -32,7 +32,10 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn decode(text: &str) -> Vec<Vec<Item>> {
-    let mut d = LineDecoder::new(DecodeOptions::default());
+    // what `livetally report` decodes
+    let mut opts = DecodeOptions::default();
+    opts.map.skip_nickname = true;
+    let mut d = LineDecoder::new(opts);
     let mut up = Upstream::default();
     let mut names = Numbering::default();
     let mut batches = Vec::new();
