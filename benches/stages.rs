@@ -34,7 +34,7 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 fn decode(text: &str) -> Vec<Vec<Item>> {
     // what `livetally report` decodes
     let mut opts = DecodeOptions::default();
-    opts.map.skip_nickname = true;
+    opts.map.nicknames = livetally::decode::fields::Nicknames::None;
     let mut d = LineDecoder::new(opts);
     let mut up = Upstream::default();
     let mut names = Numbering::default();

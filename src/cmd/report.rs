@@ -30,7 +30,7 @@ pub fn run(args: ReportArgs) -> Result<(), Exit> {
     // the report's loop does nothing but ingest: it can decode too
     sopts.share = Some(source::share::ShareRule::ADAPTIVE);
     // nicknames only reach the dashboard's ticker, which a report lacks
-    sopts.decode.map.skip_nickname = true;
+    sopts.decode.map.nicknames = crate::decode::fields::Nicknames::None;
     let mut engine = Engine::new(cfg);
     let mut intake = Intake::new(Sources::new(inputs.iter().map(|i| i.name()).collect()));
     let rx = source::spawn(&inputs, &sopts);

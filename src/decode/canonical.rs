@@ -1,6 +1,6 @@
 //! Turning the raw text of canonical fields into an `Event`.
 
-use super::fields::{Field, FieldMap, Fields};
+use super::fields::{Field, FieldMap, Fields, Nicknames};
 use super::values::{clip, parse_amount, parse_count, parse_ts};
 use super::{Decoded, Item};
 use crate::model::{Currency, Event, Kind, OrderStatus};
@@ -43,9 +43,6 @@ fn fill_event(raw: &impl Fields, map: &FieldMap, ev: &mut Event) -> Result<Optio
     let text = |f: Field| raw.get(f).map(crate::model::Text::from);
     ev.creator = text(Field::Creator);
     ev.user = text(Field::User);
-    if !map.skip_nickname {
-        ev.nickname = text(Field::Nickname);
-    }
     ev.item = text(Field::Item);
     ev.order_id = text(Field::OrderId);
     ev.event_id = text(Field::EventId);
@@ -65,6 +62,18 @@ fn fill_event(raw: &impl Fields, map: &FieldMap, ev: &mut Event) -> Result<Optio
     if let Some(s) = raw.get(Field::Status) {
         ev.status =
             Some(OrderStatus::parse(s).ok_or_else(|| format!("unknown status {:?}", clip(s)))?);
+    }
+    let nickname = match map.nicknames {
+        Nicknames::All => true,
+        Nicknames::Notable { big_gift } => match kind {
+            Kind::Order => true,
+            Kind::Gift => ev.diamonds >= big_gift,
+            _ => false,
+        },
+        Nicknames::None => false,
+    };
+    if nickname {
+        ev.nickname = text(Field::Nickname);
     }
     Ok(None)
 }

@@ -440,16 +440,19 @@ mod tests {
         assert_eq!(users(csv), want.map(|u| u.map(String::from)));
     }
 
-    /// `skip_nickname` leaves the nickname out, on plain and quoted lines,
-    /// and nothing else.
+    /// `Nicknames` keeps every nickname, none, or those of orders and big
+    /// gifts, on plain and quoted lines, and changes nothing else.
     #[test]
-    fn nicknames_can_be_left_out() {
-        let csv = "ts,kind,user,nickname,creator\n\
-                   2026-11-23T20:00:00Z,join,u1,Mia,c\n\
-                   2026-11-23T20:00:00Z,join,u2,\"Mia, too\",c\n";
-        let decode = |skip: bool| {
+    fn nicknames_are_kept_as_asked() {
+        use crate::decode::fields::Nicknames;
+        let csv = "ts,kind,user,nickname,creator,diamonds\n\
+                   2026-11-23T20:00:00Z,join,u1,Mia,c,\n\
+                   2026-11-23T20:00:00Z,gift,u2,\"Mia, too\",c,999\n\
+                   2026-11-23T20:00:00Z,gift,u3,Big,c,1000\n\
+                   2026-11-23T20:00:00Z,order,u4,\"Buyer\",c,\n";
+        let decode = |nicknames| {
             let mut opts = crate::decode::DecodeOptions::default();
-            opts.map.skip_nickname = skip;
+            opts.map.nicknames = nicknames;
             crate::decode::decode_str(csv, opts)
                 .into_iter()
                 .map(|it| match it.what {
@@ -458,17 +461,20 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        let (kept, left) = (decode(false), decode(true));
         let nick = |evs: &[crate::model::Event]| {
             evs.iter()
-                .map(|e| e.nickname.as_deref().map(String::from))
+                .map(|e| e.nickname.as_deref().unwrap_or("-").to_string())
                 .collect::<Vec<_>>()
+                .join("|")
         };
-        assert_eq!(nick(&kept), [Some("Mia".into()), Some("Mia, too".into())]);
-        assert_eq!(nick(&left), [None, None]);
-        for (mut k, l) in kept.into_iter().zip(left) {
-            k.nickname = None;
-            assert_eq!(k, l);
+        let all = decode(Nicknames::All);
+        assert_eq!(nick(&all), "Mia|Mia, too|Big|Buyer");
+        assert_eq!(nick(&decode(Nicknames::None)), "-|-|-|-");
+        let notable = decode(Nicknames::Notable { big_gift: 1000 });
+        assert_eq!(nick(&notable), "-|-|Big|Buyer");
+        for (mut a, n) in all.into_iter().zip(decode(Nicknames::None)) {
+            a.nickname = None;
+            assert_eq!(a, n);
         }
     }
 

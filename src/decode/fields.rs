@@ -70,10 +70,22 @@ impl Field {
 pub struct FieldMap {
     renamed: HashMap<Field, String>,
     pub constant_kind: Option<String>,
-    /// Leave `nickname` out of canonical records: `livetally report`
-    /// shows none (only the dashboard's ticker does), and copying it was
-    /// ~4% of the reading thread on the bench CSV.
-    pub skip_nickname: bool,
+    /// Which canonical records keep their `nickname`.
+    pub nicknames: Nicknames,
+}
+
+/// Only the dashboard's ticker shows a nickname (of a big gift's sender or
+/// a buyer), and copying every record's was ~4% of the reading thread on
+/// the bench CSV: the report reads none, the dashboard those it may show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Nicknames {
+    #[default]
+    All,
+    /// Orders' and gifts' of at least `big_gift` diamonds (`--big-gift`).
+    Notable {
+        big_gift: i64,
+    },
+    None,
 }
 
 impl FieldMap {

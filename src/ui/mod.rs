@@ -53,6 +53,10 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
     let mut sopts = options::source_options(&args.feed, args.demo_rate)?;
     // the engine's worker thread decodes too when its reader is the slower
     sopts.share = Some(source::share::ShareRule::ADAPTIVE);
+    // only the ticker's events show a nickname
+    sopts.decode.map.nicknames = crate::decode::fields::Nicknames::Notable {
+        big_gift: cfg.big_gift,
+    };
     terminal::check_tty().map_err(Exit::usage)?;
 
     let mut app = App::new(scope, cfg.attribution_window_ms);
