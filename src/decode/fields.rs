@@ -184,6 +184,8 @@ pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        // a blank field (4-8 a line on the bench CSV): nothing to trim
+        (None, _) => s,
         _ => trim_ends(s),
     }
 }
