@@ -340,3 +340,36 @@ fn names_numbered_by_readers_match_names_looked_up() {
         to_json(&b.snapshot(Scope::All, None))
     );
 }
+
+/// The dashboard decodes a nickname only where its ticker can show one
+/// (`Nicknames::Notable`): the ticker is the one every nickname gives, so
+/// the rule cannot drift from the engine's (big gifts, order changes).
+#[test]
+fn the_ticker_shows_every_nickname_it_would_have_shown() {
+    use livetally::decode::fields::Nicknames;
+    use livetally::feed::ingest_items;
+    let text: String = sim(12, 6_000, 3.0)
+        .iter()
+        .map(|e| livetally::encode::to_ndjson(e) + "\n")
+        .collect();
+    let cfg = Config {
+        big_gift: 50,
+        ..Config::default()
+    };
+    let ticker = |nicknames| {
+        let mut opts = DecodeOptions::default();
+        opts.map.nicknames = nicknames;
+        let mut e = Engine::new(cfg.clone());
+        ingest_items(&mut e, "feed", decode_str(&text, opts));
+        e.ticker
+    };
+    let all = ticker(Nicknames::All);
+    let notable = ticker(Nicknames::Notable {
+        big_gift: cfg.big_gift,
+    });
+    assert!(all.len() >= 100, "{}", all.len());
+    assert!(all.iter().any(|n| n.diamonds >= cfg.big_gift));
+    assert_eq!(all, notable);
+    // and it tells: without nicknames the ticker differs
+    assert_ne!(all, ticker(Nicknames::None));
+}
