@@ -257,12 +257,12 @@ impl Run {
         let Some((p, n)) = k.seq else {
             return false;
         };
-        match (self.prefix, self.nums.last()) {
-            (Some(rp), Some(&last)) if rp == p && n > last => {}
+        if self.prefix.is_none() {
             // a generation's first numbered id starts its run: no id with
             // this prefix and a number is in the table yet
-            (None, _) => self.prefix = Some(p),
-            _ => return false,
+            self.prefix = Some(p);
+        } else if !self.beyond(k) {
+            return false;
         }
         self.nums.push(n);
         true
