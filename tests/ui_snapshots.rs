@@ -120,6 +120,32 @@ fn help_overlay_and_detail_view() {
     insta::assert_snapshot!("detail_bob", draw(&app, 120, 40));
 }
 
+/// A typed filter: the table, its count and its column widths come from
+/// the creators the filter lets through (filtered once per frame).
+#[test]
+fn creators_filtered_by_a_typed_filter() {
+    let mut app = app_from(RULES, Scope::All);
+    app.act(Action::StartFilter);
+    app.act(Action::FilterChar('B'));
+    app.act(Action::FilterDone);
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("Creators · 1 · sort diamonds ▼ · /B"),
+        "{screen}"
+    );
+    // the focused table's rows, between its thick borders (the ticker
+    // beside it names creators too)
+    let table: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("Creators ·"))
+        .skip(2)
+        .filter_map(|l| l.split('┃').nth(1))
+        .collect();
+    assert!(table.iter().any(|l| l.contains("bob")), "{screen}");
+    assert!(!table.iter().any(|l| l.contains("alice")), "{screen}");
+    insta::assert_snapshot!("filtered_120x40", screen);
+}
+
 #[test]
 fn hostile_text_is_sanitised_and_measured() {
     // control characters, an OSC retitle, a clear-screen, bidi overrides,

@@ -11,7 +11,6 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     // header row and borders take three lines
     let visible = area.height.saturating_sub(3) as usize;
-    let (rows, _, selected) = app.creator_page(visible);
     let all = app.filtered_creators();
     let shown_total = all.len();
     let arrow = if app.sort_reversed { "▲" } else { "▼" };
@@ -28,7 +27,7 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
         ));
     }
     let block = panel(&title, app.focus == Focus::Creators, t);
-    if rows.is_empty() {
+    if all.is_empty() {
         let msg = if app.filter.is_empty() {
             "no creators in this window yet"
         } else {
@@ -47,6 +46,7 @@ pub fn render(f: &mut Frame, app: &App, t: Theme, area: Rect) {
     let gmv_floor = 9 + spare.min(4);
     let money_w = gmv_floor.max(13);
     let widest = Widest::of(&all, money_w);
+    let (rows, _, selected) = app.page_of(all, visible);
     let mut cols: Vec<Column> = vec![
         Column::new("gifts", SortKey::Gifts, 7, widest.gifts, &rows, |r| {
             thousands(r.gifts_sent)
