@@ -286,7 +286,11 @@ impl Engine {
             }
         };
 
-        let mut creators: Vec<CreatorRow> = Vec::new();
+        // grown from empty, 37k rows of ~150 bytes were copied ~16 times
+        let mut creators: Vec<CreatorRow> = match only {
+            None => Vec::with_capacity(self.creators.len()),
+            Some(_) => Vec::new(),
+        };
         for (cid, name, k) in self.creators.iter() {
             if !wants(Some(cid)) {
                 continue;
