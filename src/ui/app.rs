@@ -445,13 +445,18 @@ impl App {
 /// makes several passes.
 fn contains_folded(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
-        let n = needle.len();
-        return n == 0
-            || n <= hay.len()
-                && hay
-                    .as_bytes()
-                    .windows(n)
-                    .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        let Some((&first, rest)) = n.split_first() else {
+            return true;
+        };
+        let Some(last_start) = h.len().checked_sub(n.len()) else {
+            return false;
+        };
+        // only where the first letter is, in either case (comparing at
+        // every place was ~1.2 ms of a filtered frame at 37k creators)
+        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        return memchr::memchr2_iter(lower, upper, &h[..=last_start])
+            .any(|i| h[i + 1..i + n.len()].eq_ignore_ascii_case(rest));
     }
     hay.to_lowercase().contains(needle)
 }
@@ -470,10 +475,17 @@ mod tests {
             "さくら_shop",
             "",
             "a",
+            "aaAb",
+            "xAx",
+            "b",
         ];
         let needles = [
             "",
             "a",
+            "aab",
+            "ab",
+            "ax",
+            "b",
             "mia",
             "glowwithmia!",
             "élo",
