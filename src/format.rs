@@ -2,7 +2,6 @@
 
 use crate::model::{Currency, TsMs, money_to_string};
 use chrono::{DateTime, Local, Utc};
-use std::collections::BTreeMap;
 
 /// 1234567 -> "1,234,567".
 pub fn thousands(n: i64) -> String {
@@ -52,28 +51,33 @@ pub fn money(amount: i64, cur: Currency) -> String {
     }
 }
 
+/// Money by currency, in currency order: a `BTreeMap` or a row's
+/// `Amounts`.
+pub trait ByCurrency<'a>: IntoIterator<Item = (&'a Currency, &'a i64)> + Copy {}
+
+impl<'a, T: IntoIterator<Item = (&'a Currency, &'a i64)> + Copy> ByCurrency<'a> for T {}
+
 /// Amounts in several currencies are never added: "$120.00 + €30.00".
-pub fn money_map(m: &BTreeMap<Currency, i64>) -> String {
-    if m.is_empty() {
+pub fn money_map<'a>(m: impl ByCurrency<'a>) -> String {
+    let all: Vec<String> = m.into_iter().map(|(c, v)| money(*v, *c)).collect();
+    if all.is_empty() {
         return "—".into();
     }
-    m.iter()
-        .map(|(c, v)| money(*v, *c))
-        .collect::<Vec<_>>()
-        .join(" + ")
+    all.join(" + ")
 }
 
 /// Money per currency in at most `w` columns: everything when it fits,
 /// else the largest amount and how many other currencies there are.
-pub fn money_compact(m: &BTreeMap<Currency, i64>, w: usize) -> String {
+pub fn money_compact<'a>(m: impl ByCurrency<'a>, w: usize) -> String {
     let all = money_map(m);
-    if crate::text::width(&all) <= w || m.len() < 2 {
+    let n = m.into_iter().count();
+    if crate::text::width(&all) <= w || n < 2 {
         return all;
     }
-    let Some((c, v)) = m.iter().max_by_key(|(_, v)| **v) else {
+    let Some((c, v)) = m.into_iter().max_by_key(|(_, v)| **v) else {
         return all;
     };
-    format!("{} +{}", money(*v, *c), m.len() - 1)
+    format!("{} +{}", money(*v, *c), n - 1)
 }
 
 /// A projected count: one decimal while small, whole and grouped from 100

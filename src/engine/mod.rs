@@ -1,6 +1,7 @@
 //! Pure aggregation of decoded events. No UI crate is imported here: the
 //! headless report and the dashboard read the same `Engine`.
 
+pub mod amounts;
 pub mod dedupe;
 pub mod intern;
 pub mod links;

@@ -120,7 +120,7 @@ impl Engine {
                 let acc = &mut per_creator[ac as usize];
                 acc.orders += 1;
                 if let Some(a) = c.amount {
-                    *acc.gmv.entry(c.currency).or_default() += a;
+                    acc.gmv.add(c.currency, a);
                 }
             }
             if let Some(i) = o.item() {
@@ -128,12 +128,12 @@ impl Engine {
                     product: self.products.name(i).to_string(),
                     orders: 0,
                     units: 0,
-                    gmv: BTreeMap::new(),
+                    gmv: Default::default(),
                 });
                 tp.orders += 1;
                 tp.units += c.units;
                 if let Some(a) = c.amount {
-                    *tp.gmv.entry(c.currency).or_default() += a;
+                    tp.gmv.add(c.currency, a);
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! A consistent read of the engine for one scope (and optionally one
 //! creator): everything the report and the dashboard show.
 
+use super::amounts::Amounts;
 use super::stats::{garwood, katz_ratio, wilson};
 use super::{Bkt, Counters, Engine, GiftBkt, HORIZON_SECS, sec};
 use crate::model::{Currency, TsMs};
@@ -103,7 +104,7 @@ pub struct CreatorRow {
     pub diamonds: i64,
     pub gifters: u64,
     pub orders: u64,
-    pub gmv: BTreeMap<Currency, i64>,
+    pub gmv: Amounts,
     pub converted: u64,
     pub conversion: Rate,
 }
@@ -120,7 +121,7 @@ pub struct TopProduct {
     pub product: String,
     pub orders: u64,
     pub units: i64,
-    pub gmv: BTreeMap<Currency, i64>,
+    pub gmv: Amounts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -196,7 +197,7 @@ pub(super) struct CreatorAcc {
     pub gifters: u64,
     pub converted: u64,
     pub orders: u64,
-    pub gmv: BTreeMap<Currency, i64>,
+    pub gmv: Amounts,
 }
 
 impl Engine {

@@ -115,13 +115,9 @@ impl Money {
         self.0.iter().filter(|e| e.2 > 0).map(|e| (e.0, e.1))
     }
 
-    /// The amounts by currency, inserted one by one: `collect` first
-    /// gathers them in a Vec to sort, an allocation more for each of the
-    /// view's creators and products (a few currencies each).
-    pub fn to_map(&self) -> std::collections::BTreeMap<Currency, i64> {
-        let mut m = std::collections::BTreeMap::new();
-        m.extend(self.iter());
-        m
+    /// The amounts by currency, for a row of the view.
+    pub fn to_amounts(&self) -> super::amounts::Amounts {
+        self.iter().collect()
     }
 }
 
@@ -638,7 +634,7 @@ impl WindowIndex {
             gifters: self.creator_gifters(w, c).max(0) as u64,
             converted: self.creator_converted(w, c).max(0) as u64,
             orders: o.map_or(0, |o| o.orders.max(0) as u64),
-            gmv: o.map_or_else(Default::default, |o| o.gmv.to_map()),
+            gmv: o.map_or_else(Default::default, |o| o.gmv.to_amounts()),
         }
     }
 

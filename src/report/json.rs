@@ -1,9 +1,8 @@
 //! The JSON contract of `livetally report --json` (documented in README).
 
 use crate::engine::snapshot::{Rate, Snapshot};
-use crate::model::{Currency, money_to_f64};
+use crate::model::money_to_f64;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 pub fn to_json(s: &Snapshot) -> Value {
     let c = &s.counters;
@@ -148,9 +147,9 @@ pub fn escape_terminal_controls(s: &str) -> String {
 }
 
 /// Money per currency, rounded to each currency's minor unit.
-pub fn money_map(m: &BTreeMap<Currency, i64>) -> Value {
+pub fn money_map<'a>(m: impl crate::format::ByCurrency<'a>) -> Value {
     let obj: Map<String, Value> = m
-        .iter()
+        .into_iter()
         .map(|(c, v)| (c.to_string(), json!(money_to_f64(*v, *c))))
         .collect();
     Value::Object(obj)
