@@ -144,6 +144,27 @@ fn moving_focus_and_selection() {
     assert_eq!(a.focus, Focus::Creators);
 }
 
+/// A refresh keeps a selection that is still shown, even off the first
+/// row; the filter hiding it moves it to the first row shown, or to none.
+#[test]
+fn refresh_keeps_a_shown_selection() {
+    let mut a = app();
+    a.act(Action::Down);
+    assert_eq!(a.selected.as_deref(), Some("bob"));
+    let now = a.engine.now.unwrap();
+    a.refresh(0.0, now);
+    assert_eq!(a.selected.as_deref(), Some("bob"));
+    a.act(Action::StartFilter);
+    a.act(Action::FilterChar('L')); // alice, not bob
+    assert_eq!(a.selected.as_deref(), Some("alice"));
+    a.refresh(0.0, now);
+    assert_eq!(a.selected.as_deref(), Some("alice"));
+    a.act(Action::FilterChar('z'));
+    assert_eq!(a.selected, None);
+    a.refresh(0.0, now);
+    assert_eq!(a.selected, None);
+}
+
 #[test]
 fn filter_typing_and_clearing() {
     let mut a = app();
