@@ -42,6 +42,15 @@ impl ReaderNames {
         }
     }
 
+    /// The id already learnt for number `ix` of the current input in list
+    /// `which` (for the read-ahead, which changes nothing).
+    #[inline]
+    fn known(&self, which: usize, ix: u32) -> Option<u32> {
+        let i = (ix as usize).wrapping_sub(1);
+        let id = *self.ids.get(self.source)?.get(which)?.get(i)?;
+        (id != UNKNOWN).then_some(id)
+    }
+
     /// Remembers `id` under number `i + 1` (not for 0, and not far ahead
     /// of the numbers so far: readers number densely).
     #[cold]
@@ -71,6 +80,18 @@ impl Engine {
 
     pub(crate) fn creator_id(&mut self, name: &str, ix: u32) -> u32 {
         self.reader_names.id(0, &mut self.creators, name, ix)
+    }
+
+    /// Start loading the ends of the per-second rings a gift will add to
+    /// (its creator's and its gift's), where the reader's numbers are
+    /// already known: in a flood they were a cache miss on every gift.
+    pub(crate) fn prefetch_gift_rings(&self, creator_ix: u32, item_ix: u32) {
+        if let Some(id) = self.reader_names.known(0, creator_ix) {
+            self.creators.get(id).recent.prefetch_ends();
+        }
+        if let Some(id) = self.reader_names.known(1, item_ix) {
+            self.gift_items.get(id).recent.prefetch_ends();
+        }
     }
 
     pub(crate) fn gift_id(&mut self, name: &str, ix: u32) -> u32 {

@@ -99,6 +99,17 @@ impl<B: Bucket> Series<B> {
         Some(&mut self.buckets[i].1)
     }
 
+    /// Start loading what adding to the newest second reads: the oldest
+    /// bucket (`prune`) and the newest.
+    pub fn prefetch_ends(&self) {
+        if let Some(b) = self.buckets.front() {
+            super::prefetch::line(b);
+        }
+        if let Some(b) = self.buckets.back() {
+            super::prefetch::line(b);
+        }
+    }
+
     /// Forget seconds before `min_sec`.
     pub fn prune(&mut self, min_sec: i64) {
         while matches!(self.buckets.front(), Some((s, _)) if *s < min_sec) {

@@ -114,6 +114,12 @@ impl Engine {
                 self.users.prefetch_candidate(h);
             }
         }
+        // the rings a gift adds to, when they are kept (the dashboard)
+        if self.cfg.keyed_rings || self.windex.is_some() {
+            for ev in events.clone().filter(|ev| ev.kind == Kind::Gift) {
+                self.prefetch_gift_rings(ev.creator_ix, ev.item_ix);
+            }
+        }
         for ((slot, &h), ev) in ahead.users.iter_mut().zip(&hashes).zip(events.clone()) {
             if let Some(u) = ev.user.as_deref().and_then(|u| self.users.id_hashed(u, h)) {
                 *slot = u;
