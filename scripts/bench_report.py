@@ -256,7 +256,7 @@ def main():
              "MB = 10^6 bytes of input. `wall / livetally` > 1 means slower than livetally.\n")
     L.append("- `wc -l FILE`: the floor, reading the bytes and counting lines.")
     L.append("- `livetally report --json FILE`: the whole headless report (every figure, not only the checked ones), "
-             "with event-id de-duplication; `- (stdin)` is the same fed through a pipe. `UUID ids`: the "
+             "with event-id de-duplication; `- (stdin)` is the same reading stdin, with the file redirected to it (`< FILE`, as the dashboard is fed). `UUID ids`: the "
              "largest CSV's events again with UUID-shaped event ids in no order (`simulate --uuid-ids`), which "
              "de-duplication looks up in its tables, where it keeps the bench feed's counter ids (`e1`, `e2`, ...) "
              "as runs of numbers; livetally only (DuckDB does not read event ids), and its report must equal the "
