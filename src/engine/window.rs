@@ -114,11 +114,6 @@ impl Money {
     pub fn iter(&self) -> impl Iterator<Item = (Currency, i64)> + '_ {
         self.0.iter().filter(|e| e.2 > 0).map(|e| (e.0, e.1))
     }
-
-    /// The amounts by currency, for a row of the view.
-    pub fn to_amounts(&self) -> super::amounts::Amounts {
-        self.iter().collect()
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -634,7 +629,7 @@ impl WindowIndex {
             gifters: self.creator_gifters(w, c).max(0) as u64,
             converted: self.creator_converted(w, c).max(0) as u64,
             orders: o.map_or(0, |o| o.orders.max(0) as u64),
-            gmv: o.map_or_else(Default::default, |o| o.gmv.to_amounts()),
+            gmv: o.map_or_else(Default::default, |o| o.gmv.iter().collect()),
         }
     }
 

@@ -284,7 +284,7 @@ impl Engine {
                     product: self.products.name(i as u32).to_string(),
                     orders: g.orders as u64,
                     units: g.units,
-                    gmv: g.gmv.to_amounts(),
+                    gmv: g.gmv.iter().collect(),
                 });
             }
         }
