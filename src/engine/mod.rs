@@ -189,16 +189,20 @@ pub struct Keyed {
 }
 
 impl Keyed {
-    /// Pruned when touched: a creator's ring never holds more than the horizon.
+    /// Pruned when a second is added: a key's ring holds the horizon and
+    /// at most the seconds that left it since (no view reads those), and
+    /// the ring's far end is read once a second, not on every gift.
     /// Returns whether a new second was added to the ring.
     fn add(&mut self, ts: TsMs, g: &GiftBkt, ring: bool, min_sec: i64) -> bool {
         self.all.add(g);
         if !ring {
             return false;
         }
-        self.recent.prune(min_sec);
         let (b, added) = self.recent.at_new(sec(ts));
         b.add(g);
+        if added {
+            self.recent.prune(min_sec);
+        }
         added
     }
 }

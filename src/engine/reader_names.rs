@@ -82,15 +82,15 @@ impl Engine {
         self.reader_names.id(0, &mut self.creators, name, ix)
     }
 
-    /// Start loading the ends of the per-second rings a gift will add to
-    /// (its creator's and its gift's), where the reader's numbers are
-    /// already known: in a flood they were a cache miss on every gift.
-    pub(crate) fn prefetch_gift_rings(&self, creator_ix: u32, item_ix: u32) {
+    /// Start loading the ends of the per-second rings a gift at `sec` will
+    /// add a second to (its creator's and its gift's), where the reader's
+    /// numbers are already known: in a flood they were a cache miss.
+    pub(crate) fn prefetch_gift_rings(&self, sec: i64, creator_ix: u32, item_ix: u32) {
         if let Some(id) = self.reader_names.known(0, creator_ix) {
-            self.creators.get(id).recent.prefetch_ends();
+            self.creators.get(id).recent.prefetch_ends(sec);
         }
         if let Some(id) = self.reader_names.known(1, item_ix) {
-            self.gift_items.get(id).recent.prefetch_ends();
+            self.gift_items.get(id).recent.prefetch_ends(sec);
         }
     }
 

@@ -117,7 +117,7 @@ impl Engine {
         // the rings a gift adds to, when they are kept (the dashboard)
         if self.cfg.keyed_rings || self.windex.is_some() {
             for ev in events.clone().filter(|ev| ev.kind == Kind::Gift) {
-                self.prefetch_gift_rings(ev.creator_ix, ev.item_ix);
+                self.prefetch_gift_rings(super::sec(ev.ts), ev.creator_ix, ev.item_ix);
             }
         }
         for ((slot, &h), ev) in ahead.users.iter_mut().zip(&hashes).zip(events.clone()) {
