@@ -1,7 +1,8 @@
 //! Where the report's time goes, stage by stage, on one input file: split
 //! into lines, decode lines to events, number their creators and gifts and
 //! mark repeated event ids (the reader's thread), and ingest decoded events into the engine (configured
-//! as `livetally report` configures it for all time, one input).
+//! as `livetally report` configures it for all time, one input, and again as
+//! the dashboard configures it while it catches up with a flood).
 //! Each stage is timed alone, best of several runs, with its input already
 //! in memory, so the two threads of `livetally report` (reader+decoder,
 //! engine) can be compared with each other and with the whole run.
@@ -76,27 +77,26 @@ fn main() {
     let (t_lines, n) = best(runs, || text.lines().count());
     let (t_decode, batches) = best(runs, || decode(&text));
     let events: usize = batches.iter().map(Vec::len).sum();
-    let mut t_ingest = Duration::MAX;
-    let mut engine = Engine::new(Config::default());
-    for _ in 0..runs {
-        // the copy is made before the clock starts: ingest consumes it
-        let input = batches.clone();
-        // what `livetally report` (all time) configures
-        let mut e = Engine::new(Config {
+    // what `livetally report` (all time) configures
+    let report = Config {
+        window_index: false,
+        index_recent_orders: false,
+        keyed_rings: false,
+        ticker: false,
+        ..Config::default()
+    };
+    let (t_ingest, engine) = ingest(&batches, runs, report);
+    // what the dashboard configures while it catches up with a flood
+    // (`ui::worker`): per-second rings of every creator and gift, the
+    // ticker, no window index
+    let (t_dash, _) = ingest(
+        &batches,
+        runs,
+        Config {
             window_index: false,
-            index_recent_orders: false,
-            keyed_rings: false,
-            ticker: false,
             ..Config::default()
-        });
-        let t = Instant::now();
-        e.from_source(0);
-        for b in input {
-            ingest_checked(&mut e, "bench", b, true);
-        }
-        t_ingest = t_ingest.min(t.elapsed());
-        engine = e;
-    }
+        },
+    );
     let (t_snap, _) = best(runs, || engine.snapshot(Scope::All, None).creators.len());
     let rate = |d: Duration| events as f64 / d.as_secs_f64() / 1e6;
     println!("{path}: {n} lines, {events} items, {mb:.0} MB, best of {runs}");
@@ -111,5 +111,29 @@ fn main() {
         t_ingest.as_secs_f64(),
         rate(t_ingest)
     );
+    println!(
+        "  ingest  {:>8.3} s  {:.2}M ev/s  (as the dashboard in a flood)",
+        t_dash.as_secs_f64(),
+        rate(t_dash)
+    );
     println!("  report  {:>8.3} s  (snapshot, all)", t_snap.as_secs_f64());
+}
+
+/// Best of `runs` ingests of `batches` into a new engine configured by `cfg`.
+fn ingest(batches: &[Vec<Item>], runs: usize, cfg: Config) -> (Duration, Engine) {
+    let mut best = Duration::MAX;
+    let mut engine = Engine::new(cfg.clone());
+    for _ in 0..runs {
+        // the copy is made before the clock starts: ingest consumes it
+        let input = batches.to_vec();
+        let mut e = Engine::new(cfg.clone());
+        let t = Instant::now();
+        e.from_source(0);
+        for b in input {
+            ingest_checked(&mut e, "bench", b, true);
+        }
+        best = best.min(t.elapsed());
+        engine = e;
+    }
+    (best, engine)
 }

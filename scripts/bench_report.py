@@ -312,7 +312,9 @@ def main():
                  "each stage of the report alone, with its input already in memory, best of the runs. "
                  "`livetally report` runs lines + decode on one thread and ingest on another, so on 2 "
                  "cores its wall time is about the slower of the two plus the hand-over; the snapshot "
-                 "at the end is the last line.\n")
+                 "at the end is the last line. The second ingest line is the same ingest configured as "
+                 "the dashboard's engine thread is while it catches up with a flood (per-second rings "
+                 "of every creator and gift, the ticker; no window index).\n")
         L.append("```\n" + stages + "\n```\n")
     L.append("## Dashboard\n")
     if frame_lines:
