@@ -5,6 +5,9 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// `--max-line` when not given.
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "livetally",
@@ -86,7 +89,7 @@ pub struct FeedArgs {
     pub replay: Option<f64>,
 
     /// Reject lines longer than this many bytes without buffering them.
-    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    #[arg(long, default_value_t = DEFAULT_MAX_LINE, value_name = "BYTES")]
     pub max_line: usize,
 
     /// Append every raw input line to FILE as received.

@@ -15,16 +15,9 @@ fn sample(name: &str) -> String {
 
 fn options(share: Option<ShareRule>) -> SourceOptions {
     SourceOptions {
-        decode: Default::default(),
-        follow: false,
-        replay: None,
         max_line: 4000,
-        record: None,
-        rejects: None,
-        demo_rate: 0.0,
-        demo_seed: 7,
-        dedupe: false,
         share,
+        ..Default::default()
     }
 }
 

@@ -6,7 +6,7 @@
 use crossbeam_channel::{Receiver, Sender, bounded};
 use livetally::decode::{DecodeOptions, decode_str};
 use livetally::engine::{Config, Engine, Scope};
-use livetally::feed::Sources;
+use livetally::feed::{Intake, Sources};
 use livetally::source::Feed;
 use livetally::ui::app::{Action, App, Query, View};
 use livetally::ui::worker::{self, FromEngine, ToEngine, Worker};
@@ -44,7 +44,7 @@ fn spawn_worker(frame: Duration) -> (Sender<Feed>, Worker) {
     let (feed_tx, feed_rx) = bounded(4);
     let w = worker::spawn(
         Engine::new(Config::default()),
-        Sources::new(vec!["rules.csv".into()]),
+        Intake::new(Sources::new(vec!["rules.csv".into()])),
         feed_rx,
         frame,
     )

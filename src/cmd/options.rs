@@ -137,6 +137,7 @@ pub fn source_options(a: &FeedArgs, demo_rate: f64) -> Result<SourceOptions, Exi
         demo_seed: 7,
         dedupe: false,
         share: None,
+        recycle: None,
     })
 }
 

@@ -2,9 +2,10 @@
 //! a flood fills the channel and the reader blocks (back-pressure) instead
 //! of memory growing.
 
+use super::SourceOptions;
 use super::dedupe::Upstream;
 use crate::decode::{DecodeOptions, Item};
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,11 +63,14 @@ pub struct Batcher {
     /// A batch with events has gone out with its ids checked.
     sent_checked: bool,
     names: super::names::Numbering,
+    /// Batches sent earlier, coming back emptied of nothing yet.
+    recycle: Option<Receiver<Vec<Item>>>,
 }
 
 impl Batcher {
-    /// `dedupe`: mark repeated event ids before sending (`source::dedupe`).
-    pub fn new(source: usize, tx: Sender<Feed>, dedupe: bool) -> Batcher {
+    /// Marks repeated event ids before sending if `opts.dedupe`
+    /// (`source::dedupe`); takes batches back from `opts.recycle`.
+    pub fn new(source: usize, tx: Sender<Feed>, opts: &SourceOptions) -> Batcher {
         Batcher {
             source,
             tx,
@@ -75,9 +79,22 @@ impl Batcher {
             lines: 0,
             started: None,
             open: true,
-            dedupe: dedupe.then(Box::default),
+            dedupe: opts.dedupe.then(Box::default),
             sent_checked: false,
             names: Default::default(),
+            recycle: opts.recycle.clone(),
+        }
+    }
+
+    /// A batch to fill: one that came back, its old events dropped here,
+    /// or a new one.
+    fn spare(&self) -> Vec<Item> {
+        match self.recycle.as_ref().and_then(|r| r.try_recv().ok()) {
+            Some(mut items) => {
+                items.clear();
+                items
+            }
+            None => Vec::with_capacity(MAX_ITEMS),
         }
     }
 
@@ -149,7 +166,8 @@ impl Batcher {
             }
             None => false,
         };
-        let items = std::mem::replace(&mut self.items, Vec::with_capacity(MAX_ITEMS));
+        let next = self.spare();
+        let items = std::mem::replace(&mut self.items, next);
         let msg = Feed::Batch {
             source: self.source,
             items,
@@ -182,5 +200,65 @@ impl Batcher {
             source: self.source,
             message,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Decoded;
+
+    fn options(recycle: Receiver<Vec<Item>>) -> SourceOptions {
+        SourceOptions {
+            recycle: Some(recycle),
+            ..Default::default()
+        }
+    }
+
+    fn send_line(b: &mut Batcher, line: u64) {
+        b.items_mut().push(Item {
+            line,
+            what: Decoded::Skipped(format!("line {line}")),
+        });
+        b.flush();
+    }
+
+    fn next_batch(rx: &Receiver<Feed>) -> Vec<Item> {
+        match rx.try_recv() {
+            Ok(Feed::Batch { items, .. }) => items,
+            other => panic!("expected a batch, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_sent_back_is_emptied_and_filled_again() {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let (back, recycle) = crossbeam_channel::unbounded();
+        let mut b = Batcher::new(0, tx, &options(recycle));
+        send_line(&mut b, 1);
+        let first = next_batch(&rx);
+        assert_eq!(first.iter().map(|it| it.line).collect::<Vec<_>>(), [1]);
+        let storage = first.as_ptr();
+        back.send(first).unwrap();
+        // the batch sent back becomes the one after the batch being filled
+        send_line(&mut b, 2);
+        let second = next_batch(&rx);
+        assert_eq!(second.iter().map(|it| it.line).collect::<Vec<_>>(), [2]);
+        assert_ne!(second.as_ptr(), storage);
+        send_line(&mut b, 3);
+        let third = next_batch(&rx);
+        assert_eq!(third.iter().map(|it| it.line).collect::<Vec<_>>(), [3]);
+        assert_eq!(
+            third.as_ptr(),
+            storage,
+            "the batch sent back is filled again"
+        );
+        // nothing sent back: a new one
+        send_line(&mut b, 4);
+        send_line(&mut b, 5);
+        let (fourth, fifth) = (next_batch(&rx), next_batch(&rx));
+        assert_eq!(fourth[0].line, 4);
+        assert_ne!(fourth.as_ptr(), storage);
+        assert_ne!(fifth.as_ptr(), storage);
     }
 }

@@ -7,7 +7,7 @@ use crossbeam_channel::Sender;
 use std::time::{Duration, Instant};
 
 pub fn run(source: usize, tx: Sender<Feed>, opts: &SourceOptions) {
-    let mut batch = Batcher::new(source, tx, opts.dedupe);
+    let mut batch = Batcher::new(source, tx, opts);
     batch.state(SourceState::Demo);
     let start_ms = chrono::Utc::now().timestamp_millis();
     let mut cfg = crate::sim::SimConfig::demo(opts.demo_seed);

@@ -57,11 +57,34 @@ pub struct SourceOptions {
     /// Hand groups of NDJSON lines to the receiver to decode (`share`);
     /// the receiver must handle `Feed::Lines`.
     pub share: Option<share::ShareRule>,
+    /// Batches the receiver has ingested come back here (the dashboard,
+    /// `feed::Intake::recycling`): readers drop their events and refill
+    /// them, so the receiver's thread does not drop them.
+    pub recycle: Option<Receiver<Vec<crate::decode::Item>>>,
+}
+
+impl Default for SourceOptions {
+    /// What the command line gives when no flag is set.
+    fn default() -> Self {
+        SourceOptions {
+            decode: DecodeOptions::default(),
+            follow: false,
+            replay: None,
+            max_line: crate::cli::DEFAULT_MAX_LINE,
+            record: None,
+            rejects: None,
+            demo_rate: 0.0,
+            demo_seed: 7,
+            dedupe: false,
+            share: None,
+            recycle: None,
+        }
+    }
 }
 
 /// Batches in flight between readers and the engine: small enough that a
 /// flood pushes back on the readers, big enough to keep both threads busy.
-const CHANNEL_BATCHES: usize = 4;
+pub const CHANNEL_BATCHES: usize = 4;
 
 /// Start one reader thread per input.
 pub fn spawn(inputs: &[Input], opts: &SourceOptions) -> Receiver<Feed> {

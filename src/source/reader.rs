@@ -37,7 +37,7 @@ impl<'a> Pipeline<'a> {
         Pipeline {
             name,
             decoder: LineDecoder::new(opts.decode.clone()),
-            batch: Batcher::new(source, tx, opts.dedupe),
+            batch: Batcher::new(source, tx, opts),
             opts,
             line_no: 0,
             // pacing reads the reader's decoded times; rejects are written

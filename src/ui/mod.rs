@@ -14,11 +14,11 @@ pub mod worker;
 use crate::cli::DashArgs;
 use crate::cmd::{Exit, options};
 use crate::engine::{Engine, Scope};
-use crate::feed::Sources;
+use crate::feed::{Intake, Sources};
 use crate::model::TsMs;
 use crate::source::{self, Input};
 use app::App;
-use crossbeam_channel::{Receiver, select, unbounded};
+use crossbeam_channel::{Receiver, bounded, select, unbounded};
 use ratatui::crossterm::event::{self, Event as TermEvent};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -66,10 +66,13 @@ pub fn run(args: DashArgs) -> Result<(), Exit> {
     let fps = args.fps.clamp(1, 120);
 
     let ui_rx = spawn_ui_events()?;
+    // ingested batches go back to the readers, which drop their events
+    let (recycle_tx, recycle_rx) = bounded(source::CHANNEL_BATCHES);
+    sopts.recycle = Some(recycle_rx);
     let feed_rx = source::spawn(&inputs, &sopts);
     let worker = worker::spawn(
         Engine::new(cfg),
-        sources,
+        Intake::new(sources).recycling(recycle_tx),
         feed_rx,
         Duration::from_secs(1) / fps,
     )
