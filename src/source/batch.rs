@@ -63,7 +63,8 @@ pub struct Batcher {
     /// A batch with events has gone out with its ids checked.
     sent_checked: bool,
     names: super::names::Numbering,
-    /// Batches sent earlier, coming back emptied of nothing yet.
+    /// Batches the receiver has ingested, coming back with their events
+    /// (dropped here, when one is taken to be filled again).
     recycle: Option<Receiver<Vec<Item>>>,
 }
 
