@@ -99,7 +99,7 @@ impl Intake {
         match msg {
             Feed::Batch {
                 source,
-                items,
+                mut items,
                 invalid_utf8,
                 lines,
                 ids_checked,
@@ -110,7 +110,6 @@ impl Intake {
                     s.invalid_utf8 += invalid_utf8;
                 }
                 engine.from_source(source);
-                let mut items = items;
                 let events = ingest_slice(engine, &name, &mut items, ids_checked);
                 if let Some(tx) = &self.recycle {
                     // full (the readers have enough) or gone: dropped here

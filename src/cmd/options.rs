@@ -134,10 +134,8 @@ pub fn source_options(a: &FeedArgs, demo_rate: f64) -> Result<SourceOptions, Exi
             .map(|p| open(p, "--rejects"))
             .transpose()?,
         demo_rate,
-        demo_seed: 7,
-        dedupe: false,
-        share: None,
-        recycle: None,
+        // the demo's seed, and what the commands set (dedupe, share, recycle)
+        ..SourceOptions::default()
     })
 }
 
