@@ -103,11 +103,11 @@ fn run(
         };
         // A scanned view (no window index, or a creator's detail) walks
         // every user and order: on huge feeds keep those to about 5% of
-        // this thread's time instead of one per frame, 1.25% while catching
-        // up, when this thread sets the pace of the whole dashboard (at 10M
-        // events a view costs ~3.5 ms: ~3 views a second; the header's ev/s
-        // still moves every second).
-        let share = if flood.backed_up() { 80 } else { 20 };
+        // this thread's time instead of one per frame, 2.5% while catching
+        // up (the header's ev/s still moves every second). Not less: in a
+        // flood a scan costs 40-65 ms at 4-8M events (its memory is cold),
+        // so this is already a view every 1.6-2.6 s.
+        let share = if flood.backed_up() { 40 } else { 20 };
         let pace = (view_cost * share).max(frame);
         // the end of the feed is shown at once, whatever the pace
         let ended = intake.sources.all_done() && !shown_ended;
