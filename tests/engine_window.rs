@@ -13,7 +13,7 @@ use livetally::report::json::to_json;
 use livetally::sim::{SimConfig, Simulator};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde_json::Value;
 
 const WINDOWS: [Scope; 4] = [

@@ -60,7 +60,7 @@ impl Screen {
         set_nonblocking(pair.master.as_raw_fd().expect("master fd"));
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nonzero(40), nonzero(120), 0)));
         let p = parser.clone();
         let stop_reader = Arc::new(AtomicBool::new(false));
         let stop = stop_reader.clone();
@@ -163,7 +163,7 @@ impl Screen {
             .lock()
             .unwrap()
             .screen_mut()
-            .set_size(rows, cols);
+            .set_size(nonzero(rows), nonzero(cols));
         self.master
             .as_ref()
             .expect("master")
@@ -243,4 +243,9 @@ pub fn proc_stat(pid: u32) -> Option<(char, u64)> {
     let state = f.first()?.chars().next()?;
     let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
     Some((state, ticks))
+}
+
+/// A terminal dimension for the emulator, which has none of zero.
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a terminal is at least 1x1")
 }
