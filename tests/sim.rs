@@ -241,3 +241,17 @@ fn a_closed_pipe_ends_quietly() {
         run(SimConfig::bench(1), None, None, None, csv, ClosedPipe(3)).unwrap();
     }
 }
+
+/// sample-data/README.md says both sample files are the simulator's output
+/// for `--profile sample --seed 1`, byte for byte: a change to the
+/// simulator or to its random number generator must not pass silently.
+#[test]
+fn sample_data_is_regenerated_byte_for_byte() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for (csv, file) in [(true, "stream.csv"), (false, "stream.ndjson")] {
+        let mut out = Vec::new();
+        run(SimConfig::sample(1), None, None, None, csv, &mut out).unwrap();
+        let want = std::fs::read(dir.join(file)).unwrap();
+        assert!(out == want, "{file} differs from the simulator's output");
+    }
+}
