@@ -152,7 +152,9 @@ def targets(data, frame, dash, keys, meta):
             r = min(dk2["wall"]) / min(lt["wall"])
             name = ("headless report ≥ 2x faster than DuckDB threads=2" if fmt == "csv"
                     else "headless report ≥ 2x faster than DuckDB read_json (threads=2)")
-            gap = "" if r >= 2 else f"; livetally needs to be {2 / r:.1f}x faster"
+            # as a time to reach, not a factor: a 1.5% gap printed as "1.0x faster"
+            gap = ("" if r >= 2 else f"; livetally would need ≤ {min(dk2['wall']) / 2:.2f} s, "
+                   f"{100 * (1 - r / 2):.1f}% less time")
             # the runs take turns, so run i of each tool met the same machine
             paired = [d2 / l for d2, l in zip(dk2["wall"], lt["wall"])]
             runs = ", ".join(f"{p:.2f}x" for p in paired)
