@@ -307,3 +307,27 @@ fn creator_columns_stay_put_while_scrolling() {
         assert!(!row.contains("c00"), "{row}");
     }
 }
+
+/// Diamonds per minute say what span they cover: a window the feed does
+/// not fill yet is named by the part it covers ("over the last 15m" was
+/// shown for a stream a few seconds old, next to its rate over those
+/// seconds), a filled one by its length.
+#[test]
+fn diamonds_per_minute_name_the_span_they_cover() {
+    let feed = "ts,kind,creator,user,item,qty,diamonds\n\
+                2026-11-23T20:00:00.000Z,gift,alice,u1,Rose,1,10\n\
+                2026-11-23T20:02:59.500Z,gift,alice,u2,Rose,1,20\n";
+    let pace = |scope| {
+        let screen = draw(&app_from(feed, scope), 120, 40);
+        let line = screen.lines().find(|l| l.contains("◆/min")).unwrap_or("");
+        let start = line.find("◆/min").unwrap_or(0);
+        let end = line[start..].find('│').map_or(line.len(), |e| start + e);
+        line[start..end].trim_end().to_string()
+    };
+    // 180 seconds of data: 30 diamonds in 3 minutes
+    assert_eq!(pace(Scope::Window(900)), "◆/min 10.0 over the last 3m");
+    assert_eq!(pace(Scope::Window(300)), "◆/min 10.0 over the last 3m");
+    // the last minute is covered: the second gift alone
+    assert_eq!(pace(Scope::Window(60)), "◆/min 20.0 over the last 1m");
+    assert_eq!(pace(Scope::All), "◆/min 10.0 over the whole feed");
+}

@@ -25,7 +25,19 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
             .find(|(sc, _)| *sc == scope)
             .map_or(0.0, |(_, pm)| pm.minutes),
     };
-    let pace = (minutes > 0.0).then(|| (s.scope.label(), s.diamonds as f64 / minutes));
+    // a window the feed does not fill yet says how much of it the rate
+    // covers: "over the last 15m" of a 4-second-old stream misled
+    let over = match s.scope {
+        crate::engine::Scope::All => "over the whole feed".to_string(),
+        crate::engine::Scope::Window(secs) => {
+            let covered = ((minutes * 60.0).round() as i64).min(secs);
+            format!(
+                "over the last {}",
+                crate::format::duration_ms(covered * 1000)
+            )
+        }
+    };
+    let pace = (minutes > 0.0).then(|| (over, s.diamonds as f64 / minutes));
     let w = inner.width as usize;
     let mut lines = flow(
         vec![
@@ -67,11 +79,6 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
         ));
     }
     if let Some((over, d)) = pace {
-        let over = if over == "all" {
-            "over the whole feed".to_string()
-        } else {
-            format!("over the last {over}")
-        };
         lines.extend(flow(
             vec![
                 vec![label("◆/min ", t), plain(per_min(d))],
