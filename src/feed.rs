@@ -2,7 +2,7 @@
 //! each source. Shared by the report and the dashboard.
 
 use crate::decode::{Decoded, Item, LineDecoder};
-use crate::engine::{AHEAD, Ahead, Engine};
+use crate::engine::{AHEAD, Engine};
 use crate::source::{Feed, SourceState};
 use crossbeam_channel::Sender;
 use std::collections::VecDeque;
@@ -181,7 +181,7 @@ pub fn ingest_checked(
 /// `ingest_checked` leaving the items (rejection reasons taken) to the caller.
 fn ingest_slice(engine: &mut Engine, source: &str, items: &mut [Item], ids_checked: bool) -> u64 {
     let mut events = 0;
-    let mut ahead = Box::<Ahead>::default();
+    let mut ahead = engine.take_ahead();
     for chunk in items.chunks_mut(AHEAD) {
         let events_of = chunk.iter().filter_map(|it| match &it.what {
             Decoded::Event(ev) => Some(ev),
@@ -192,7 +192,7 @@ fn ingest_slice(engine: &mut Engine, source: &str, items: &mut [Item], ids_check
         for it in chunk {
             match &mut it.what {
                 Decoded::Event(ev) => {
-                    engine.ingest_hinted(ev, ahead.hint(i));
+                    engine.ingest_hinted(ev, &ahead.hint(i));
                     i += 1;
                     events += 1;
                 }
@@ -202,6 +202,7 @@ fn ingest_slice(engine: &mut Engine, source: &str, items: &mut [Item], ids_check
             }
         }
     }
+    engine.put_ahead(ahead);
     events
 }
 

@@ -71,6 +71,10 @@ impl Dedupe {
     /// table. `None` for any other id, which `first_time_key` answers. The
     /// run's prefix is compared as text, which only a run started here
     /// keeps: the reader's way in.
+    /// Inlined where ids are checked, on both threads: called from two
+    /// places, it was not, which cost the reader ~55 instructions an event
+    /// on CSV.
+    #[inline(always)]
     pub fn first_time_next(&mut self, prefix: &[u8], n: u64, now: TsMs) -> Option<bool> {
         self.rotate_if_due(now);
         // not in the previous generation: it is empty, or n is above its run

@@ -22,8 +22,11 @@ pub struct Ahead {
     users: [u32; AHEAD],
     /// An order row's order id if the order was known (`u32::MAX` otherwise).
     orders: [u32; AHEAD],
-    /// The event id's dedupe key (`Key::NONE`: the event has no id).
+    /// The event id's dedupe key (`Key::NONE`: the event has no id, or its
+    /// number continues the run, which needs no key).
     keys: [Key; AHEAD],
+    /// (prefix length, number) of a numbered event id (`dedupe::numbered`).
+    nums: [Option<(u32, u64)>; AHEAD],
     ids_checked: bool,
 }
 
@@ -34,6 +37,10 @@ pub struct Hint {
     /// An order row's order, if known.
     pub order: Option<u32>,
     pub key: Option<Key>,
+    /// The event id's (prefix length, number) if it is numbered
+    /// (`dedupe::numbered`). `None` for a numbered id only costs speed:
+    /// its run is then not kept without the tables.
+    pub num: Option<(u32, u64)>,
     /// The reader already checked the event's id (`source::dedupe`).
     pub ids_checked: bool,
 }
@@ -44,6 +51,7 @@ impl Default for Ahead {
             users: [u32::MAX; AHEAD],
             orders: [u32::MAX; AHEAD],
             keys: [Key::NONE; AHEAD],
+            nums: [None; AHEAD],
             ids_checked: false,
         }
     }
@@ -58,6 +66,10 @@ impl Ahead {
             // checked ids leave `keys` as an earlier run filled it
             key: (!self.ids_checked)
                 .then(|| self.keys.get(i).copied().filter(|k| !k.is_none()))
+                .flatten(),
+            // checked ids leave `nums` as an earlier run filled it
+            num: (!self.ids_checked)
+                .then(|| self.nums.get(i).copied().flatten())
                 .flatten(),
             ids_checked: self.ids_checked,
         }
@@ -89,8 +101,20 @@ impl Engine {
         if !ids_checked {
             ahead.keys.fill(Key::NONE);
             let mut n = 0;
-            for (slot, ev) in ahead.keys.iter_mut().zip(events.clone()) {
-                if let Some(id) = ev.event_id.as_deref() {
+            let slots = ahead.keys.iter_mut().zip(ahead.nums.iter_mut());
+            for ((slot, num), ev) in slots.zip(events.clone()) {
+                *num = None;
+                let Some(id) = ev.event_id.as_deref() else {
+                    n += 1;
+                    continue;
+                };
+                let numbered = super::dedupe::numbered(id);
+                *num =
+                    numbered.and_then(|(p, number)| Some((u32::try_from(p.len()).ok()?, number)));
+                // the run's next number needs neither a key nor a table
+                // line (`first_time_id`)
+                let next = |(prefix, number)| self.seen_ids.continues_run(prefix, number);
+                if !numbered.is_some_and(next) {
                     *slot = super::dedupe::key(id);
                 }
                 n += 1;
