@@ -70,12 +70,9 @@ impl Dedupe {
     /// the previous one's: true, known without the id's fingerprint or any
     /// table. `None` for any other id, which `first_time_key` answers. The
     /// run's prefix is compared as text, which only a run started here
-    /// keeps: the reader's way in.
-    /// Inlined where ids are checked, on both threads: called from two
-    /// places, it was not, which cost the reader ~55 instructions an event
-    /// on CSV.
+    /// keeps (`first_time_id` is the way in). Inlined with it.
     #[inline(always)]
-    pub fn first_time_next(&mut self, prefix: &[u8], n: u64, now: TsMs) -> Option<bool> {
+    fn first_time_next(&mut self, prefix: &[u8], n: u64, now: TsMs) -> Option<bool> {
         self.rotate_if_due(now);
         // not in the previous generation: it is empty, or n is above its run
         let prev = &self.previous;
@@ -97,10 +94,36 @@ impl Dedupe {
 
     /// Whether `prefix` + `n` would continue the current run: such an id
     /// needs no table line read ahead.
-    pub fn continues_run(&self, prefix: &[u8], n: u64) -> bool {
+    fn continues_run(&self, prefix: &[u8], n: u64) -> bool {
         self.current.run.continued_by(prefix, n)
     }
 
+    /// Whether `id`, numbered `num` (`number_of`), would continue the
+    /// current run: then it needs neither a key nor a table line read
+    /// ahead.
+    pub fn continues(&self, id: &str, num: Option<(u32, u64)>) -> bool {
+        num.is_some_and(|num| prefix_of(id, num).is_some_and(|p| self.continues_run(p, num.1)))
+    }
+
+    /// True the first time `id` (numbered `num`) is seen, on whichever
+    /// thread checks ids: the run's next number (or a generation's first)
+    /// by the run, without the id's fingerprint; any other id by the
+    /// tables, with the key `k` if one was made ahead (`Key::NONE`: made
+    /// here). Inlined into both callers: as a call it cost the reader ~55
+    /// instructions an event on CSV.
+    #[inline(always)]
+    pub fn first_time_id(&mut self, id: &str, num: Option<(u32, u64)>, k: Key, now: TsMs) -> bool {
+        if let Some(num) = num
+            && let Some(prefix) = prefix_of(id, num)
+            && let Some(first) = self.first_time_next(prefix, num.1, now)
+        {
+            return first;
+        }
+        let k = if k.is_none() { key(id) } else { k };
+        self.first_time_key(k, now)
+    }
+
+    #[inline]
     fn rotate_if_due(&mut self, now: TsMs) {
         match self.current_since {
             None => self.current_since = Some(now),
@@ -183,6 +206,18 @@ pub fn numbered(id: &str) -> Option<(&[u8], u64)> {
         let n = num.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
         (prefix, n)
     })
+}
+
+/// `numbered` with the prefix as its length, to carry along with the id
+/// (the reader's marking and the engine's read-ahead work it out once).
+pub fn number_of(id: &str) -> Option<(u32, u64)> {
+    let (prefix, n) = numbered(id)?;
+    Some((u32::try_from(prefix.len()).ok()?, n))
+}
+
+/// The prefix of `id` whose (length, number) `number_of` gave.
+fn prefix_of(id: &str, (len, _): (u32, u64)) -> Option<&[u8]> {
+    id.as_bytes().get(..len as usize)
 }
 
 fn prefix_hash(prefix: &[u8]) -> u64 {

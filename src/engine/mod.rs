@@ -361,8 +361,7 @@ impl Engine {
     /// `ingest` without moving the event (a batch's events are read where
     /// they lie); clamps its values in place.
     pub fn ingest_in_place(&mut self, ev: &mut Event) {
-        let num = ev.event_id.as_deref().and_then(dedupe::numbered);
-        let num = num.and_then(|(p, n)| Some((u32::try_from(p.len()).ok()?, n)));
+        let num = ev.event_id.as_deref().and_then(dedupe::number_of);
         self.ingest_hinted(
             ev,
             &Hint {
@@ -382,7 +381,12 @@ impl Engine {
         ev.amount = ev.amount.map(|a| a.clamp(-MAX_AMOUNT, MAX_AMOUNT));
         if !hint.ids_checked
             && let Some(id) = &ev.event_id
-            && !self.first_time_id(id, hint, self.now.map_or(ev.ts, |n| n.max(ev.ts)))
+            && !self.seen_ids.first_time_id(
+                id,
+                hint.num,
+                hint.key.unwrap_or(dedupe::Key::NONE),
+                self.now.map_or(ev.ts, |n| n.max(ev.ts)),
+            )
         {
             self.counters.duplicates += 1;
             self.generation += 1;
@@ -617,22 +621,6 @@ impl Engine {
             order_bucket(c, sign, &mut sb, false, true);
             self.recent.at(sec(c.status_ts)).add(&sb);
         }
-    }
-
-    /// True the first time an event id is seen. An id that continues the
-    /// run of numbers (`e1`, `e2`, ...: the usual feed) is answered by the
-    /// run, without the id's fingerprint, as the reader does
-    /// (`source::dedupe`); any other by the tables. What the read-ahead
-    /// found (the id's number, its key) is not worked out again.
-    fn first_time_id(&mut self, id: &str, hint: &Hint, now: TsMs) -> bool {
-        let seen = &mut self.seen_ids;
-        let prefix = |p: u32| id.as_bytes().get(..p as usize);
-        hint.num
-            .and_then(|(p, n)| seen.first_time_next(prefix(p)?, n, now))
-            .unwrap_or_else(|| {
-                let key = hint.key.unwrap_or_else(|| dedupe::key(id));
-                seen.first_time_key(key, now)
-            })
     }
 
     fn notable(&mut self, n: Notable) {

@@ -8,7 +8,7 @@
 //! ingest finds the usual way.
 
 use super::Engine;
-use super::dedupe::Key;
+use super::dedupe::{self, Key};
 use crate::model::{Event, Kind};
 
 /// Events read ahead at a time: their lines (~8 each) stay well inside L2.
@@ -25,7 +25,7 @@ pub struct Ahead {
     /// The event id's dedupe key (`Key::NONE`: the event has no id, or its
     /// number continues the run, which needs no key).
     keys: [Key; AHEAD],
-    /// (prefix length, number) of a numbered event id (`dedupe::numbered`).
+    /// (prefix length, number) of a numbered event id (`dedupe::number_of`).
     nums: [Option<(u32, u64)>; AHEAD],
     ids_checked: bool,
 }
@@ -38,7 +38,7 @@ pub struct Hint {
     pub order: Option<u32>,
     pub key: Option<Key>,
     /// The event id's (prefix length, number) if it is numbered
-    /// (`dedupe::numbered`). `None` for a numbered id only costs speed:
+    /// (`dedupe::number_of`). `None` for a numbered id only costs speed:
     /// its run is then not kept without the tables.
     pub num: Option<(u32, u64)>,
     /// The reader already checked the event's id (`source::dedupe`).
@@ -103,21 +103,17 @@ impl Engine {
             let mut n = 0;
             let slots = ahead.keys.iter_mut().zip(ahead.nums.iter_mut());
             for ((slot, num), ev) in slots.zip(events.clone()) {
+                n += 1;
                 *num = None;
                 let Some(id) = ev.event_id.as_deref() else {
-                    n += 1;
                     continue;
                 };
-                let numbered = super::dedupe::numbered(id);
-                *num =
-                    numbered.and_then(|(p, number)| Some((u32::try_from(p.len()).ok()?, number)));
+                *num = dedupe::number_of(id);
                 // the run's next number needs neither a key nor a table
-                // line (`first_time_id`)
-                let next = |(prefix, number)| self.seen_ids.continues_run(prefix, number);
-                if !numbered.is_some_and(next) {
-                    *slot = super::dedupe::key(id);
+                // line (`Dedupe::first_time_id`)
+                if !self.seen_ids.continues(id, *num) {
+                    *slot = dedupe::key(id);
                 }
-                n += 1;
             }
             self.seen_ids.prefetch_all(&ahead.keys[..n]);
         }

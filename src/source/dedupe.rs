@@ -8,7 +8,7 @@
 
 use crate::decode::{Decoded, Item};
 use crate::engine::AHEAD;
-use crate::engine::dedupe::{Dedupe, Key, key, numbered};
+use crate::engine::dedupe::{Dedupe, Key, key, number_of};
 use crate::model::TsMs;
 
 /// True when readers de-duplicate and the engine must not: one input.
@@ -40,15 +40,10 @@ impl Upstream {
                     Decoded::Event(ev) => ev.event_id.as_deref(),
                     _ => None,
                 };
-                *num = id.and_then(numbered).map(|(p, n)| (p.len(), n));
-                let next = |id: &str, (p, n)| {
-                    let prefix = id.as_bytes().get(..p);
-                    prefix.is_some_and(|prefix| self.seen.continues_run(prefix, n))
-                };
-                *k = match (id, *num) {
-                    (Some(id), Some(num)) if next(id, num) => Key::NONE,
-                    (Some(id), _) => key(id),
-                    (None, _) => Key::NONE,
+                *num = id.and_then(number_of);
+                *k = match id {
+                    Some(id) if !self.seen.continues(id, *num) => key(id),
+                    _ => Key::NONE,
                 };
             }
             self.seen.prefetch_all(&keys[..run.len()]);
@@ -57,22 +52,11 @@ impl Upstream {
                     continue;
                 };
                 let now = self.now.map_or(ev.ts, |n| n.max(ev.ts));
-                if let Some(id) = ev.event_id.as_deref() {
-                    // the run's next number, else the tables (with a key
-                    // made now if the run was expected to answer)
-                    let first = num
-                        .and_then(|(p, n)| {
-                            let prefix = id.as_bytes().get(..p)?;
-                            self.seen.first_time_next(prefix, n, now)
-                        })
-                        .unwrap_or_else(|| {
-                            let k = if k.is_none() { key(id) } else { k };
-                            self.seen.first_time_key(k, now)
-                        });
-                    if !first {
-                        it.what = Decoded::Duplicate;
-                        continue;
-                    }
+                if let Some(id) = ev.event_id.as_deref()
+                    && !self.seen.first_time_id(id, num, k, now)
+                {
+                    it.what = Decoded::Duplicate;
+                    continue;
                 }
                 self.now = Some(now);
             }
