@@ -13,7 +13,8 @@ pub fn render(f: &mut Frame, v: &View, t: Theme, area: Rect, roomy: bool) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     // diamonds over the minutes the scope covers (of the creator, in the
-    // detail view; a window's own length, or the whole span for `all`)
+    // detail view; the part of a window the feed fills, or the whole span
+    // for `all`)
     let minutes = match s.scope {
         crate::engine::Scope::All => match (s.from, s.to) {
             (Some(a), Some(b)) => ((b - a) as f64 / 60_000.0).max(1.0 / 60.0),
